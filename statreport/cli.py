@@ -1,0 +1,170 @@
+"""The ``statreport`` command line.
+
+Imports stay light until a command runs: ``statreport --help`` never loads
+statsmodels, scikit-learn or pandas.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+import traceback
+from collections.abc import Sequence
+from pathlib import Path
+from typing import NoReturn
+
+from ._version import __version__
+from .errors import EXIT_CODES, StatReportError, UsageError
+
+EXIT_CODE_HELP = "exit codes:\n" + "\n".join(
+    f"  {code}  {meaning}" for code, meaning in EXIT_CODES.items()
+)
+
+FIT_EXAMPLES = """\
+examples:
+  statreport fit "y ~ x" examples/tutorial.csv -o report.html
+  statreport fit "vote ~ C(party, Treatment('independent')) + age + education + self_lr" \\
+      examples/anes96.csv --positive Dole -o anes.html -o anes.json
+  statreport fit "poor_health ~ disea + physlm + mdvis" examples/randhie.csv \\
+      --threshold 0.1 -o rare.html
+
+formulas:
+  outcome ~ x1 + x2       main effects (an intercept is included; '- 1' removes it)
+  x1:x2, x1*x2            interaction; main effects plus interaction
+  C(g)                    treat g as categorical (text columns already are)
+  C(g, Treatment('b'))    categorical with reference level 'b'
+  I(x ** 2), log(x)       transforms
+
+"""
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that reports a usage error in one line and exits 2."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {message} (see '{self.prog} --help')\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="statreport",
+        description="Verified logistic-regression reports from a formula and a data file.",
+        epilog=EXIT_CODE_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"statreport {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    fit = commands.add_parser(
+        "fit",
+        help="fit a logistic regression and write the report",
+        description=(
+            "Fit a logistic regression by maximum likelihood, cross-check it with "
+            "scikit-learn, and write the report in every format asked for with -o."
+        ),
+        epilog=FIT_EXAMPLES + EXIT_CODE_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    fit.add_argument("formula", help="model formula, e.g. \"admit ~ gre + gpa + C(rank)\"")
+    fit.add_argument("data", help="data file: .csv, .tsv or .parquet")
+    fit.add_argument(
+        "-o", "--output", action="append", default=[], metavar="PATH", type=Path,
+        help="report file; the format comes from the extension (.html, .json); repeat for more",
+    )
+    fit.add_argument(
+        "--positive", metavar="LABEL",
+        help="outcome value counted as 1 (needed unless the outcome is 0/1 or true/false)",
+    )
+    fit.add_argument(
+        "--threshold", type=float, default=0.5, metavar="P",
+        help="probability cut-off for the classification table (default: 0.5)",
+    )
+    fit.add_argument(
+        "--ci-level", type=float, default=0.95, metavar="LEVEL",
+        help="confidence level of the intervals (default: 0.95)",
+    )
+    fit.add_argument("--title", help="report title (default: 'Logistic regression report')")
+    fit.add_argument(
+        "--date", metavar="TEXT",
+        help="date printed on the report (default: SOURCE_DATE_EPOCH if set, else none)",
+    )
+    fit.add_argument("--sep", metavar="CHAR", help="field delimiter of a text file (default: ',')")
+    fit.add_argument("--encoding", default="utf-8", help="text encoding of the data file (default: utf-8)")
+    fit.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
+    fit.add_argument("--debug", action="store_true", help="show the full traceback on errors")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the process exit code."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help(sys.stderr)
+        return 2
+    try:
+        return _run_fit(args)
+    except StatReportError as exc:
+        if args.debug:
+            traceback.print_exc()
+        print(f"statreport: error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("statreport: interrupted; no report written", file=sys.stderr)
+        return 130
+    except Exception as exc:  # a bug: say so in one line, the traceback with --debug
+        if args.debug:
+            traceback.print_exc()
+        print(
+            f"statreport: internal error: {type(exc).__name__}: {exc} "
+            "(please report it; --debug shows the traceback)",
+            file=sys.stderr,
+        )
+        return 1
+
+
+def _run_fit(args: argparse.Namespace) -> int:
+    from .output import check_writable
+
+    if not args.output:
+        raise UsageError("say where to write the report with -o, e.g. -o report.html")
+    from .report import format_for
+
+    data_path = Path(args.data).resolve()
+    for path in args.output:
+        format_for(path)
+        if path.resolve() == data_path:
+            raise UsageError(f"output '{path}' is the input data file; choose another name")
+        check_writable(path)
+
+    from .api import fit
+    from .report import write_reports
+
+    started = time.perf_counter()
+    result = fit(
+        args.formula,
+        args.data,
+        threshold=args.threshold,
+        ci_level=args.ci_level,
+        positive=args.positive,
+        title=args.title,
+        date=args.date,
+        sep=args.sep,
+        encoding=args.encoding,
+    )
+    written = write_reports(result, args.output)
+    if not args.quiet:
+        elapsed = time.perf_counter() - started
+        for warning in result.warnings:
+            print(f"statreport: warning: {warning.message}", file=sys.stderr)
+        names = ", ".join(str(p) for p in written)
+        print(
+            f"statreport: wrote {names} ({result.fit.n_obs:,} observations, "
+            f"{len(result.coefficient_rows)} coefficients, {elapsed:.2f} s)",
+            file=sys.stderr,
+        )
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

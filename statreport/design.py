@@ -1,0 +1,213 @@
+"""From a DataFrame and a parsed formula to the numeric outcome and design matrix.
+
+Listwise deletion happens here, once, and is counted per column so the report
+can say what it dropped. The design matrix is built once by formulaic and
+handed on as a float64 numpy array.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from .errors import DataError, FormulaError
+from .formula import ParsedFormula, clean_message
+from .result import CategoricalInfo
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
+@dataclass(frozen=True, eq=False)
+class Design:
+    """Outcome vector, design matrix and what the report needs to say about them."""
+
+    y: np.ndarray  # shape (n,), float64, values 0.0 and 1.0
+    X: np.ndarray  # shape (n, k), float64
+    column_names: tuple[str, ...]
+    outcome: str
+    positive_class: str
+    categoricals: tuple[CategoricalInfo, ...]
+    n_rows_read: int
+    dropped_by_column: tuple[tuple[str, int], ...]
+
+    @property
+    def n_obs(self) -> int:
+        return int(self.y.shape[0])
+
+    @property
+    def n_dropped(self) -> int:
+        return self.n_rows_read - self.n_obs
+
+    @property
+    def has_intercept(self) -> bool:
+        return "Intercept" in self.column_names
+
+
+def build_design(
+    formula: ParsedFormula, frame: pd.DataFrame, *, positive: str | None = None
+) -> Design:
+    """Drop incomplete rows, code the outcome as 0/1 and build the design matrix.
+
+    Parameters
+    ----------
+    formula
+        The parsed formula.
+    frame
+        Data holding at least ``formula.columns``.
+    positive
+        The outcome value that counts as 1; needed unless the outcome is 0/1 or boolean.
+    """
+    n_read = len(frame)
+    frame, dropped = _drop_incomplete(frame, sorted(formula.columns))
+    if len(frame) == 0:
+        worst = max(dropped, key=lambda item: item[1])[0] if dropped else "?"
+        raise DataError(
+            f"no complete rows: all {n_read} rows have a missing value "
+            f"(column '{worst}' is missing most often); fill or drop that column"
+        )
+    outcome_values = _outcome_values(formula, frame)
+    y, positive_class = code_outcome(outcome_values, formula.outcome, positive)
+    X, names, categoricals = _model_matrix(formula, frame)
+    return Design(
+        y=y,
+        X=X,
+        column_names=names,
+        outcome=formula.outcome,
+        positive_class=positive_class,
+        categoricals=categoricals,
+        n_rows_read=n_read,
+        dropped_by_column=dropped,
+    )
+
+
+def _drop_incomplete(
+    frame: pd.DataFrame, columns: list[str]
+) -> tuple[pd.DataFrame, tuple[tuple[str, int], ...]]:
+    missing = frame[columns].isna()
+    per_column = missing.sum(axis=0)
+    dropped = tuple((col, int(per_column[col])) for col in columns)
+    if any(count for _, count in dropped):
+        frame = frame.loc[~missing.any(axis=1).to_numpy()]
+    return frame, dropped
+
+
+def _outcome_values(formula: ParsedFormula, frame: pd.DataFrame) -> pd.Series:
+    if formula.outcome in frame.columns:
+        return frame[formula.outcome]
+    import pandas as pd
+    from formulaic import model_matrix
+
+    try:
+        matrix = model_matrix(formula.lhs, frame, na_action="raise")
+    except Exception as exc:  # formulaic wraps evaluation errors in several types
+        raise FormulaError(
+            f"cannot evaluate the outcome '{formula.outcome}': {clean_message(exc)}"
+        ) from exc
+    if matrix.shape[1] != 1:
+        raise FormulaError(
+            f"the outcome '{formula.outcome}' expands to {matrix.shape[1]} columns; "
+            "give a single 0/1 column, or a two-valued column with --positive"
+        )
+    return pd.Series(np.asarray(matrix).ravel(), name=formula.outcome)
+
+
+def code_outcome(values: pd.Series, name: str, positive: str | None) -> tuple[np.ndarray, str]:
+    """Turn an outcome column into 0.0/1.0 and name the class counted as 1.
+
+    The outcome must have exactly two distinct values. Without ``positive`` it
+    must be boolean or numeric 0/1; with ``positive`` that value counts as 1.
+    """
+    import pandas as pd
+
+    uniques = pd.unique(values.to_numpy())
+    shown = ", ".join(repr(_plain(v)) for v in sorted(uniques[:6], key=str))
+    if len(uniques) > 6:
+        shown += ", ..."
+    if len(uniques) == 1:
+        raise DataError(
+            f"outcome '{name}' is constant ({shown}) in the rows used; "
+            "a logistic model needs both outcomes to occur"
+        )
+    if len(uniques) > 2:
+        raise DataError(
+            f"outcome '{name}' has {len(uniques)} distinct values ({shown}); "
+            "a logistic model needs two. Recode it, or use a formula such as "
+            f"'I({name} > 0) ~ ...'"
+        )
+    if positive is not None:
+        labels = [_plain(v) for v in uniques]
+        matches = [v for v in labels if str(v) == positive]
+        if not matches:
+            numeric = _as_float(positive)
+            matches = [v for v in labels if numeric is not None and _as_float(v) == numeric]
+        if not matches:
+            raise DataError(
+                f"--positive '{positive}' is not a value of outcome '{name}' (values: {shown})"
+            )
+        chosen = matches[0]
+        y = (values.to_numpy() == chosen).astype(np.float64)
+        return y, str(chosen)
+    labels = {_plain(v) for v in uniques}
+    if labels <= {True, False}:  # booleans, and numbers 0 and 1 (1 == True in Python)
+        is_bool = all(isinstance(v, bool) for v in labels)
+        return values.to_numpy().astype(np.float64), "True" if is_bool else "1"
+    if {str(v).strip().lower() for v in labels} == {"true", "false"}:
+        y = np.char.lower(np.char.strip(values.to_numpy().astype(str))) == "true"
+        return y.astype(np.float64), "true"
+    hint = "pass --positive to say which value counts as 1"
+    if pd.api.types.is_numeric_dtype(values.dtype):
+        raise DataError(f"outcome '{name}' has values {shown}, not 0 and 1; {hint}")
+    example = _plain(sorted(uniques, key=str)[-1])
+    raise DataError(f"outcome '{name}' has values {shown}; {hint} (for example --positive '{example}')")
+
+
+def _plain(value: Any) -> Any:
+    return value.item() if hasattr(value, "item") else value
+
+
+def _as_float(value: Any) -> float | None:
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _model_matrix(
+    formula: ParsedFormula, frame: pd.DataFrame
+) -> tuple[np.ndarray, tuple[str, ...], tuple[CategoricalInfo, ...]]:
+    from formulaic import model_matrix
+
+    try:
+        matrix = model_matrix(formula.rhs, frame, na_action="raise")
+    except Exception as exc:  # formulaic raises several types for one cause
+        raise FormulaError(
+            f"cannot build the design matrix for '{formula.text}': {clean_message(exc)}"
+        ) from exc
+    names = tuple(str(c) for c in matrix.columns)
+    X = np.ascontiguousarray(matrix.to_numpy(dtype=np.float64))
+    if not np.isfinite(X).all():
+        bad = names[int(np.nonzero(~np.isfinite(X).all(axis=0))[0][0])]
+        raise DataError(
+            f"design column '{bad}' has infinite values; check the data or the transform"
+        )
+    return X, names, _categoricals(matrix.model_spec, names, frame)
+
+
+def _categoricals(spec: Any, names: tuple[str, ...], frame: pd.DataFrame) -> tuple[CategoricalInfo, ...]:
+    found = []
+    for factor, state in spec.factor_contrasts.items():
+        term = str(getattr(factor, "expr", factor))
+        levels = tuple(str(level) for level in state.levels)
+        coded = {level for level in levels if f"{term}[T.{level}]" in names}
+        reference = [level for level in levels if level not in coded]
+        if len(reference) != 1:
+            continue  # full-rank coding (no intercept): no reference level
+        variable = term
+        if term not in frame.columns and term.startswith("C(") and "," in term:
+            variable = term[2:].split(",", 1)[0].strip()
+        elif term.startswith("C(") and term.endswith(")"):
+            variable = term[2:-1].strip()
+        found.append(CategoricalInfo(term, variable, levels, reference[0]))
+    return tuple(found)

@@ -1,0 +1,110 @@
+"""Coefficient table, likelihood statistics and pseudo-R-squared from an `Estimate`.
+
+Pure functions of numbers: they take arrays and return frozen result rows.
+The log-likelihood of the intercept-only model is computed in closed form
+(its MLE is the event rate), which is what statsmodels' ``llnull`` and R's
+null deviance fit numerically.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from scipy import stats
+
+from .estimate import Estimate
+from .result import Coefficient, FitStatistics, PseudoR2
+
+
+def coefficient_table(
+    estimate: Estimate, names: tuple[str, ...], *, ci_level: float
+) -> tuple[Coefficient, ...]:
+    """Wald z tests and confidence intervals, with odds ratios.
+
+    With no covariance (``estimate.cov is None``) only the estimate and odds
+    ratio are given; every inferential column is NaN.
+    """
+    b = estimate.params
+    if estimate.cov is None:
+        se = np.full_like(b, np.nan)
+    else:
+        se = np.sqrt(np.diag(estimate.cov))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        z = b / se
+    p = 2.0 * stats.norm.sf(np.abs(z))
+    crit = stats.norm.ppf(0.5 + ci_level / 2.0)
+    low, high = b - crit * se, b + crit * se
+    with np.errstate(over="ignore"):
+        odds, odds_low, odds_high = np.exp(b), np.exp(low), np.exp(high)
+    return tuple(
+        Coefficient(
+            term=names[i],
+            estimate=float(b[i]),
+            std_error=float(se[i]),
+            z=float(z[i]),
+            p_value=float(p[i]),
+            ci_low=float(low[i]),
+            ci_high=float(high[i]),
+            odds_ratio=float(odds[i]),
+            or_ci_low=float(odds_low[i]),
+            or_ci_high=float(odds_high[i]),
+        )
+        for i in range(b.shape[0])
+    )
+
+
+def null_log_likelihood(y: np.ndarray) -> float:
+    """Log-likelihood of the intercept-only model, in closed form."""
+    n = y.shape[0]
+    events = float(y.sum())
+    rate = events / n
+    total = 0.0
+    if events > 0:
+        total += events * math.log(rate)
+    if events < n:
+        total += (n - events) * math.log1p(-rate)
+    return total
+
+
+def fit_statistics(
+    estimate: Estimate, y: np.ndarray, *, has_intercept: bool
+) -> FitStatistics:
+    """Likelihood-ratio test against the intercept-only model, AIC, BIC, deviances."""
+    n = int(y.shape[0])
+    k = int(estimate.params.shape[0])
+    df_model = k - int(has_intercept)
+    ll = estimate.log_likelihood
+    ll_null = null_log_likelihood(y)
+    llr = 2.0 * (ll - ll_null)
+    return FitStatistics(
+        n_obs=n,
+        events=int(y.sum()),
+        df_model=df_model,
+        df_resid=n - k,
+        log_likelihood=ll,
+        ll_null=ll_null,
+        llr=llr,
+        llr_p_value=float(stats.chi2.sf(llr, df_model)) if df_model > 0 else math.nan,
+        aic=-2.0 * ll + 2.0 * k,
+        bic=-2.0 * ll + k * math.log(n),
+        deviance=-2.0 * ll,
+        null_deviance=-2.0 * ll_null,
+        converged=estimate.converged,
+        iterations=estimate.iterations,
+    )
+
+
+def pseudo_r2(fit: FitStatistics, y: np.ndarray, probabilities: np.ndarray) -> PseudoR2:
+    """McFadden, Cox-Snell, Nagelkerke and Tjur pseudo-R-squared."""
+    n = fit.n_obs
+    cox_snell = -math.expm1(2.0 * (fit.ll_null - fit.log_likelihood) / n)
+    max_cox_snell = -math.expm1(2.0 * fit.ll_null / n)
+    positive = y == 1.0
+    tjur = float(probabilities[positive].mean() - probabilities[~positive].mean())
+    return PseudoR2(
+        mcfadden=1.0 - fit.log_likelihood / fit.ll_null if fit.ll_null != 0 else math.nan,
+        cox_snell=cox_snell,
+        nagelkerke=cox_snell / max_cox_snell if max_cox_snell > 0 else math.nan,
+        tjur=tjur,
+    )

@@ -1,0 +1,46 @@
+"""Writing files atomically: a failure never leaves a partial or clobbered file."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from .errors import RenderError
+
+
+def check_writable(path: Path) -> None:
+    """Refuse an output path whose folder is missing or not writable, before any work."""
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir():
+        raise RenderError(f"cannot write '{path}': folder '{folder}' does not exist")
+    if not os.access(folder, os.W_OK):
+        raise RenderError(f"cannot write '{path}': folder '{folder}' is not writable")
+    if path.is_dir():
+        raise RenderError(f"cannot write '{path}': it is a folder")
+
+
+def write_atomic(path: Path, payload: bytes) -> Path:
+    """Write ``payload`` to a temporary file beside ``path`` and rename it into place."""
+    check_writable(path)
+    fd, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(payload)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(temp_name, 0o644 & ~_umask())
+        os.replace(temp_name, path)
+    except OSError as exc:
+        Path(temp_name).unlink(missing_ok=True)
+        raise RenderError(f"cannot write '{path}': {exc.strerror or exc}") from exc
+    except BaseException:
+        Path(temp_name).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def _umask() -> int:
+    current = os.umask(0)
+    os.umask(current)
+    return current

@@ -1,0 +1,67 @@
+"""Rendering a `FitResult`: JSON and HTML (Jinja2), written atomically.
+
+The output format comes from the file extension. `write_reports` renders
+every requested file in memory first and only then writes them, so a
+rendering failure leaves no file behind.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from ..errors import RenderError, UsageError
+from ..result import FitResult
+
+FORMATS: dict[str, str] = {".html": "html", ".htm": "html", ".json": "json"}
+
+
+def format_for(path: str | Path) -> str:
+    """The report format named by a file's extension."""
+    suffix = Path(path).suffix.lower()
+    try:
+        return FORMATS[suffix]
+    except KeyError:
+        allowed = ", ".join(sorted(FORMATS))
+        raise UsageError(
+            f"cannot tell the report format of '{path}': the extension must be one of {allowed}"
+        ) from None
+
+
+def _renderer(fmt: str) -> Callable[[FitResult], bytes]:
+    if fmt == "json":
+        from .json_report import render_json
+
+        return render_json
+    if fmt == "html":
+        from .html import render_html_bytes
+
+        return render_html_bytes
+    raise UsageError(f"format must be one of {sorted(set(FORMATS.values()))}; got {fmt!r}")
+
+
+def render(result: FitResult, fmt: str) -> bytes:
+    """Render ``result`` as ``fmt`` ('html' or 'json') and return the bytes."""
+    try:
+        return _renderer(fmt)(result)
+    except (UsageError, RenderError):
+        raise
+    except Exception as exc:  # a template or encoder bug must not escape as a traceback
+        raise RenderError(f"cannot render the {fmt} report: {exc}") from exc
+
+
+def write_reports(result: FitResult, paths: Sequence[str | Path]) -> list[Path]:
+    """Render every path's format in memory, then write each file atomically."""
+    from ..output import write_atomic
+
+    targets = [(Path(p), format_for(p)) for p in paths]
+    payloads = [(path, render(result, fmt)) for path, fmt in targets]
+    return [write_atomic(path, payload) for path, payload in payloads]
+
+
+def write_report(result: FitResult, path: str | Path, *, format: str | None = None) -> Path:
+    """Write one report; ``format`` defaults to the one the extension names."""
+    from ..output import write_atomic
+
+    fmt = format or format_for(path)
+    return write_atomic(Path(path), render(result, fmt))

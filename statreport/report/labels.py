@@ -1,0 +1,55 @@
+"""Display labels: the one place where field names become words on a page."""
+
+from __future__ import annotations
+
+COEFFICIENT_COLUMNS: dict[str, str] = {
+    "term": "Term",
+    "estimate": "Estimate",
+    "std_error": "Std. error",
+    "z": "z",
+    "p_value": "P>|z|",
+    "ci": "{level} CI",
+    "odds_ratio": "Odds ratio",
+    "or_ci": "{level} CI (odds ratio)",
+}
+
+FIT_STATISTICS: dict[str, str] = {
+    "log_likelihood": "Log-likelihood",
+    "ll_null": "Log-likelihood, intercept only",
+    "llr": "LR chi-square",
+    "llr_p_value": "LR test p-value",
+    "aic": "AIC",
+    "bic": "BIC",
+    "deviance": "Residual deviance",
+    "null_deviance": "Null deviance",
+}
+
+PSEUDO_R2: dict[str, str] = {
+    "mcfadden": "McFadden",
+    "cox_snell": "Cox & Snell",
+    "nagelkerke": "Nagelkerke",
+    "tjur": "Tjur (coefficient of discrimination)",
+}
+
+CLASSIFICATION_METRICS: dict[str, str] = {
+    "accuracy": "Accuracy",
+    "sensitivity": "Sensitivity (recall)",
+    "specificity": "Specificity",
+    "ppv": "Positive predictive value (precision)",
+    "npv": "Negative predictive value",
+    "f1": "F1 score",
+    "balanced_accuracy": "Balanced accuracy",
+    "auc": "ROC AUC",
+    "brier": "Brier score",
+}
+
+METHODS: dict[str, str] = {
+    "mle": "Maximum likelihood (Newton), statsmodels Logit",
+}
+
+
+def ci_label(level: float) -> str:
+    """"95% CI" for 0.95; keeps a decimal only when the level needs it."""
+    percent = level * 100
+    text = f"{percent:.0f}" if abs(percent - round(percent)) < 1e-9 else f"{percent:g}"
+    return f"{text}%"

@@ -1,0 +1,200 @@
+"""The frozen result of a fit: the only thing the renderers ever see.
+
+Every field is a plain float, int, str, bool, tuple or a small frozen
+dataclass, so a result can be hashed, pickled, compared and rendered without a
+statsmodels object in sight. Derived views (a coefficient DataFrame, the JSON
+dictionary, the HTML) are built on request and never cached on the object.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # pragma: no cover - imports for type checkers only
+    import pandas as pd
+
+
+@dataclass(frozen=True)
+class ReportWarning:
+    """A warning that belongs in the report (``code`` is stable, ``message`` is prose)."""
+
+    code: str
+    message: str
+
+
+@dataclass(frozen=True)
+class CategoricalInfo:
+    """A categorical predictor: its levels in design order and the reference level."""
+
+    term: str
+    variable: str
+    levels: tuple[str, ...]
+    reference: str
+
+
+@dataclass(frozen=True)
+class ModelInfo:
+    formula: str
+    outcome: str
+    positive_class: str
+    method: str
+    n_params: int
+    has_intercept: bool
+    categoricals: tuple[CategoricalInfo, ...] = ()
+
+
+@dataclass(frozen=True)
+class DataProvenance:
+    source: str
+    format: str
+    size_bytes: int | None
+    sha256: str | None
+    n_rows_read: int
+    n_obs: int
+    n_dropped: int
+    dropped_by_column: tuple[tuple[str, int], ...]
+
+
+@dataclass(frozen=True)
+class FitStatistics:
+    n_obs: int
+    events: int
+    df_model: int
+    df_resid: int
+    log_likelihood: float
+    ll_null: float
+    llr: float
+    llr_p_value: float
+    aic: float
+    bic: float
+    deviance: float
+    null_deviance: float
+    converged: bool
+    iterations: int
+
+
+@dataclass(frozen=True)
+class PseudoR2:
+    mcfadden: float
+    cox_snell: float
+    nagelkerke: float
+    tjur: float
+
+
+@dataclass(frozen=True)
+class Coefficient:
+    term: str
+    estimate: float
+    std_error: float
+    z: float
+    p_value: float
+    ci_low: float
+    ci_high: float
+    odds_ratio: float
+    or_ci_low: float
+    or_ci_high: float
+
+
+@dataclass(frozen=True)
+class Classification:
+    threshold: float
+    tn: int
+    fp: int
+    fn: int
+    tp: int
+    accuracy: float
+    sensitivity: float
+    specificity: float
+    ppv: float
+    npv: float
+    f1: float
+    balanced_accuracy: float
+    auc: float
+    brier: float
+
+
+@dataclass(frozen=True)
+class CrossCheck:
+    library: str
+    version: str
+    solver: str
+    converged: bool
+    max_abs_coef_diff: float
+    max_abs_prob_diff: float
+    label_agreement: float
+    tolerance: float
+    coef_tolerance: float
+    passed: bool
+
+
+@dataclass(frozen=True)
+class FitResult:
+    """Everything a statreport report says, as plain immutable data.
+
+    Attributes
+    ----------
+    model, data, fit, pseudo_r2, classification, crosscheck
+        Sections of the report (small frozen dataclasses).
+    coefficient_rows : tuple of Coefficient
+        One row per design-matrix column, in design order.
+    warnings : tuple of ReportWarning
+        Everything the reader must know before trusting a number.
+    """
+
+    model: ModelInfo
+    data: DataProvenance
+    fit: FitStatistics
+    pseudo_r2: PseudoR2
+    coefficient_rows: tuple[Coefficient, ...]
+    classification: Classification
+    crosscheck: CrossCheck
+    ci_level: float
+    warnings: tuple[ReportWarning, ...] = ()
+    versions: tuple[tuple[str, str], ...] = ()
+    title: str | None = None
+    date: str | None = None
+
+    # --- tables as DataFrames (fresh copies: the result itself never changes)
+    @property
+    def coefficients(self) -> pd.DataFrame:
+        """The coefficient table, one row per term, indexed by term name."""
+        import pandas as pd
+
+        frame = pd.DataFrame([vars(row) for row in self.coefficient_rows])
+        return frame.set_index("term")
+
+    @property
+    def pred_table(self) -> pd.DataFrame:
+        """The 2x2 classification table: rows observed, columns predicted (0, 1)."""
+        import pandas as pd
+
+        c = self.classification
+        index = pd.Index([0, 1], name="observed")
+        columns = pd.Index([0, 1], name="predicted")
+        return pd.DataFrame([[c.tn, c.fp], [c.fn, c.tp]], index=index, columns=columns)
+
+    # --- renderers (imported lazily: computation never pulls in jinja2)
+    def to_dict(self) -> dict[str, Any]:
+        """The report as a JSON-ready dictionary following the published schema."""
+        from .report.json_report import result_to_dict
+
+        return result_to_dict(self)
+
+    def to_json(self, path: str | Path) -> Path:
+        """Write the JSON report atomically to ``path`` and return the path."""
+        from .report import write_report
+
+        return write_report(self, path, format="json")
+
+    def to_html(self, path: str | Path) -> Path:
+        """Write the self-contained HTML report atomically to ``path``."""
+        from .report import write_report
+
+        return write_report(self, path, format="html")
+
+    def _repr_html_(self) -> str:
+        from .report.html import render_html
+
+        return render_html(self, fragment=True)
