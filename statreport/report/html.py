@@ -51,6 +51,27 @@ def _environment() -> Any:
     return env
 
 
+def display_rows(result: FitResult) -> list[dict[str, Any]]:
+    """Coefficient rows with readable labels: levels of a categorical under one heading.
+
+    A column named ``C(party, Treatment('independent'))[T.weak democrat]`` is shown as
+    the level ``weak democrat`` under the heading ``party (reference: independent)``.
+    """
+    level_of: dict[str, tuple[Any, str]] = {}
+    for cat in result.model.categoricals:
+        for level in cat.levels:
+            level_of[f"{cat.term}[T.{level}]"] = (cat, level)
+    rows: list[dict[str, Any]] = []
+    current = None
+    for row in result.coefficient_rows:
+        cat, level = level_of.get(row.term, (None, row.term))
+        if cat is not None and cat is not current:
+            rows.append({"heading": f"{cat.variable} (reference: {cat.reference})", "row": None})
+        current = cat
+        rows.append({"heading": None, "label": level, "indent": cat is not None, "row": row})
+    return rows
+
+
 def render_html(result: FitResult, *, fragment: bool = False) -> str:
     """Render the report; ``fragment=True`` gives the body only (for notebooks)."""
     template = _environment().get_template(TEMPLATE)
@@ -60,6 +81,7 @@ def render_html(result: FitResult, *, fragment: bool = False) -> str:
             fragment=fragment,
             version=__version__,
             labels=labels,
+            coefficient_display=display_rows(result),
             ci=labels.ci_label(result.ci_level),
             failed_crosscheck=not result.crosscheck.passed,
         )

@@ -1,0 +1,123 @@
+"""statreport's numbers against R's glm(), to 1e-6 relative.
+
+The reference values in tests/reference/glm/*.json were computed by R (see
+make_glm_reference.R there); nothing in them comes from statreport.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+
+import jsonschema
+import pytest
+
+import statreport
+from statreport.cli import main
+from conftest import REPO, glm_cases
+
+CASES = glm_cases()
+IDS = [case["case"] for case in CASES]
+REL = 1e-6
+
+
+def close(ours: float | None, theirs: float | None, *, rel: float = REL) -> bool:
+    if theirs is None or ours is None:
+        return ours is None and theirs is None or (
+            ours is not None and theirs is None and not math.isfinite(ours)
+        )
+    return math.isclose(ours, theirs, rel_tol=rel, abs_tol=1e-12)
+
+
+def fit_case(case: dict) -> statreport.FitResult:
+    return statreport.fit(
+        case["formula"],
+        REPO / case["data"],
+        positive=case["positive"],
+        threshold=case["threshold"],
+        ci_level=case["ci_level"],
+    )
+
+
+@pytest.fixture(scope="module", params=CASES, ids=IDS)
+def case_and_result(request):
+    return request.param, fit_case(request.param)
+
+
+def test_reference_cases_cover_three_real_datasets():
+    datasets = {case["data"] for case in CASES} - {"examples/tutorial.csv"}
+    assert len(datasets) >= 3
+
+
+def test_coefficients_match_r_glm(case_and_result):
+    case, result = case_and_result
+    ours = result.coefficient_rows
+    assert len(ours) == len(case["coefficients"])
+    for mine, theirs in zip(ours, case["coefficients"], strict=True):
+        for key in ("estimate", "std_error", "z", "p_value", "ci_low", "ci_high",
+                    "odds_ratio", "or_ci_low", "or_ci_high"):
+            assert close(getattr(mine, key), theirs[key]), (mine.term, key, getattr(mine, key), theirs[key])
+
+
+def test_term_names_follow_r_order(case_and_result):
+    case, result = case_and_result
+    for mine, theirs in zip(result.coefficient_rows, case["coefficients"], strict=True):
+        r_name = theirs["r_term"].replace("(Intercept)", "Intercept")
+        # R glues the level to the variable name; formulaic writes variable[T.level]
+        level = mine.term.split("[T.")[-1].rstrip("]") if "[T." in mine.term else mine.term
+        assert r_name.endswith(level), (mine.term, theirs["r_term"])
+
+
+def test_fit_statistics_match_r_glm(case_and_result):
+    case, result = case_and_result
+    for key, theirs in case["fit"].items():
+        mine = getattr(result.fit, key)
+        if key == "iterations":
+            continue  # Newton (statsmodels) and IRLS (R) count iterations differently
+        if isinstance(theirs, (bool, int)) and not isinstance(theirs, float):
+            assert mine == theirs, key
+        else:
+            assert close(mine, theirs), (key, mine, theirs)
+
+
+def test_pseudo_r2_matches_r(case_and_result):
+    case, result = case_and_result
+    for key, theirs in case["pseudo_r2"].items():
+        assert close(getattr(result.pseudo_r2, key), theirs), key
+
+
+def test_classification_matches_r(case_and_result):
+    case, result = case_and_result
+    for key, theirs in case["classification"].items():
+        mine = getattr(result.classification, key)
+        if key in ("tn", "fp", "fn", "tp"):
+            assert mine == theirs, key
+        else:
+            assert close(mine, theirs), (key, mine, theirs)
+
+
+def test_scikit_learn_crosscheck_passes(case_and_result):
+    _, result = case_and_result
+    check = result.crosscheck
+    assert check.converged and check.passed, check
+    assert check.max_abs_prob_diff <= check.tolerance
+    assert check.label_agreement == 1.0
+
+
+@pytest.mark.parametrize("case", CASES, ids=IDS)
+def test_cli_json_validates_and_matches_r(case, tmp_path, report_schema):
+    out_json, out_html = tmp_path / "r.json", tmp_path / "r.html"
+    argv = ["fit", case["formula"], str(REPO / case["data"]), "-o", str(out_json),
+            "-o", str(out_html), "--threshold", str(case["threshold"]),
+            "--ci-level", str(case["ci_level"]), "--quiet"]
+    if case["positive"] is not None:
+        argv += ["--positive", case["positive"]]
+    assert main(argv) == 0
+    document = json.loads(out_json.read_text())
+    jsonschema.validate(document, report_schema)
+    assert out_html.read_text().startswith("<!DOCTYPE html>")
+    for mine, theirs in zip(document["coefficients"], case["coefficients"], strict=True):
+        assert close(mine["estimate"], theirs["estimate"])
+        assert close(mine["std_error"], theirs["std_error"])
+    for key in ("log_likelihood", "aic", "bic", "deviance", "llr_p_value"):
+        assert close(document["fit"][key], case["fit"][key]), key
