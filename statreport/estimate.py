@@ -43,6 +43,7 @@ def fit_mle(design: Design) -> Estimate:
     Warnings statsmodels raises are captured into ``Estimate.warnings``; a
     singular design raises `FitError` naming the redundant columns.
     """
+    from scipy.special import expit
     from statsmodels.discrete.discrete_model import Logit
 
     with warnings.catch_warnings(record=True) as caught:
@@ -62,7 +63,7 @@ def fit_mle(design: Design) -> Estimate:
         log_likelihood=float(fitted.llf),
         converged=bool(retvals.get("converged", False)),
         iterations=int(retvals.get("iterations", 0)),
-        probabilities=model.cdf(design.X @ params),
+        probabilities=expit(design.X @ params),
         warnings=_report_warnings(caught),
     )
 
@@ -84,14 +85,29 @@ def _report_warnings(caught: list[warnings.WarningMessage]) -> tuple[ReportWarni
     return tuple(ReportWarning(code, message) for code, message in found)
 
 
-def redundant_columns(X: np.ndarray, names: tuple[str, ...]) -> list[str]:
-    """Columns that are linear combinations of earlier ones (QR with pivoting)."""
-    from scipy.linalg import qr
+def redundant_columns(X: np.ndarray, names: tuple[str, ...], *, tol: float = 1e-9) -> list[str]:
+    """Columns that are linear combinations of earlier ones, in formula order (as R's NA).
 
-    _, r, pivot = qr(X, mode="economic", pivoting=True)
-    diag = np.abs(np.diag(r))
-    rank = int(np.sum(diag > diag[0] * max(X.shape) * np.finfo(float).eps)) if diag.size else 0
-    return [names[i] for i in sorted(pivot[rank:])]
+    Walks the columns left to right on the Gram matrix: a column whose residual
+    sum of squares, after regressing it on the columns kept so far, is below
+    ``tol`` times its own sum of squares is redundant.
+    """
+    gram = X.T @ X
+    kept: list[int] = []
+    redundant: list[str] = []
+    for j in range(gram.shape[0]):
+        own = gram[j, j]
+        if kept:
+            cross = gram[np.ix_(kept, [j])]
+            coef = np.linalg.lstsq(gram[np.ix_(kept, kept)], cross, rcond=None)[0]
+            residual = own - float((cross.T @ coef).item())
+        else:
+            residual = own
+        if own == 0 or residual <= tol * own:
+            redundant.append(names[j])
+        else:
+            kept.append(j)
+    return redundant
 
 
 def _singular_message(design: Design) -> str:

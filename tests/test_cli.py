@@ -1,0 +1,112 @@
+"""The command line as a user meets it: exit codes, one-line errors, no stray files."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from statreport import __version__
+from statreport.cli import main
+from conftest import EXAMPLES, REPO
+
+
+def run_cli(*args: str, cwd=None) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    return subprocess.run(
+        [sys.executable, "-m", "statreport", *args],
+        capture_output=True, text=True, cwd=cwd, env=env, timeout=120,
+    )
+
+
+def test_python_dash_m_writes_html_and_json(tmp_path):
+    proc = run_cli("fit", "y ~ x", str(EXAMPLES / "tutorial.csv"),
+                   "-o", str(tmp_path / "r.html"), "-o", str(tmp_path / "r.json"))
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads((tmp_path / "r.json").read_text())["fit"]["n_obs"] == 10
+    assert "wrote" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_version_flag():
+    proc = run_cli("--version")
+    assert proc.returncode == 0 and proc.stdout.strip() == f"statreport {__version__}"
+
+
+def test_missing_column_exits_2_with_one_line_and_suggestion(tmp_path, capsys):
+    out = tmp_path / "r.html"
+    code = main(["fit", "y ~ xx", str(EXAMPLES / "tutorial.csv"), "-o", str(out)])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert err.count("\n") == 1 and "'xx'" in err and "did you mean 'x'" in err
+    assert not out.exists()
+
+
+@pytest.mark.parametrize("formula", ["y ~ x +", "y ~ (x", "y x", "~ x", ""])
+def test_malformed_formula_exits_2_with_one_line(formula, tmp_path, capsys):
+    out = tmp_path / "r.json"
+    code = main(["fit", formula, str(EXAMPLES / "tutorial.csv"), "-o", str(out)])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert err.count("\n") == 1 and err.startswith("statreport: error:")
+    assert "\x1b[" not in err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_usage_error_is_one_line_exit_2():
+    proc = run_cli("fit", "y ~ x")
+    assert proc.returncode == 2
+    assert proc.stderr.count("\n") == 1 and "DATA" in proc.stderr.upper()
+
+
+def test_unknown_output_extension_is_refused_before_fitting(tmp_path, capsys):
+    code = main(["fit", "y ~ x", str(EXAMPLES / "tutorial.csv"), "-o", str(tmp_path / "r.docx")])
+    assert code == 2
+    assert ".html" in capsys.readouterr().err
+
+
+def test_output_in_missing_folder_is_refused(tmp_path, capsys):
+    code = main(["fit", "y ~ x", str(EXAMPLES / "tutorial.csv"),
+                 "-o", str(tmp_path / "nope" / "r.html")])
+    assert code == 5
+    assert "does not exist" in capsys.readouterr().err
+
+
+def test_output_equal_to_input_is_refused(tmp_path, capsys):
+    data = tmp_path / "d.csv"
+    data.write_text((EXAMPLES / "tutorial.csv").read_text())
+    code = main(["fit", "y ~ x", str(data), "-o", str(data.with_suffix(".csv"))])
+    assert code == 2
+    assert data.read_text() == (EXAMPLES / "tutorial.csv").read_text()
+
+
+def test_outcome_needing_positive_exits_3(tmp_path, capsys):
+    code = main(["fit", "vote ~ age", str(EXAMPLES / "anes96.csv"), "-o", str(tmp_path / "r.json")])
+    err = capsys.readouterr().err
+    assert code == 3 and "--positive" in err and "'Dole'" in err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_failed_render_leaves_existing_report_untouched(tmp_path, monkeypatch, capsys):
+    good = tmp_path / "r.json"
+    good.write_text("previous good report")
+    html = tmp_path / "r.html"
+    from statreport.report import html as html_module
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("template exploded")
+
+    monkeypatch.setattr(html_module, "render_html_bytes", broken)
+    code = main(["fit", "y ~ x", str(EXAMPLES / "tutorial.csv"), "-o", str(good), "-o", str(html)])
+    assert code == 5
+    assert good.read_text() == "previous good report"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["r.json"]
+
+
+def test_help_lists_exit_codes():
+    proc = run_cli("fit", "--help")
+    assert proc.returncode == 0
+    for code in ("0", "2", "3", "4", "5"):
+        assert f"\n  {code}  " in proc.stdout

@@ -1,0 +1,112 @@
+"""Outcome coding, listwise deletion and categorical reference levels."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import statreport
+from statreport.design import code_outcome
+from statreport.errors import DataError, FormulaError
+from conftest import EXAMPLES
+
+
+@pytest.mark.parametrize(
+    ("values", "positive", "expected", "label"),
+    [
+        ([0, 1, 1, 0], None, [0, 1, 1, 0], "1"),
+        ([0.0, 1.0, 1.0], None, [0, 1, 1], "1"),
+        ([True, False, True], None, [1, 0, 1], "True"),
+        (["true", "false", "true"], None, [1, 0, 1], "true"),
+        (["Yes", "No"], "Yes", [1, 0], "Yes"),
+        (["no", "yes", "yes"], "yes", [0, 1, 1], "yes"),
+        ([1, 2, 2, 1], "2", [0, 1, 1, 0], "2"),
+        ([0, 1, 1], "0", [1, 0, 0], "0"),
+    ],
+)
+def test_outcome_coding(values, positive, expected, label):
+    y, positive_class = code_outcome(pd.Series(values), "out", positive)
+    assert y.tolist() == expected and y.dtype == np.float64
+    assert positive_class == label
+
+
+@pytest.mark.parametrize(
+    ("values", "positive", "words"),
+    [
+        ([1, 1, 1], None, ["constant"]),
+        ([0, 1, 2], None, ["3 distinct values", "needs two"]),
+        (["a", "b"], None, ["--positive", "'b'"]),
+        ([1, 2], None, ["not 0 and 1", "--positive"]),
+        (["a", "b"], "c", ["--positive 'c'", "not a value"]),
+    ],
+)
+def test_outcome_errors_name_the_problem(values, positive, words):
+    with pytest.raises(DataError) as info:
+        code_outcome(pd.Series(values), "out", positive)
+    for word in words:
+        assert word in str(info.value)
+    assert "'out'" in str(info.value) or "--positive" in str(info.value)
+
+
+def test_listwise_deletion_is_counted_per_column():
+    frame = pd.DataFrame(
+        {"y": [0, 1, 0, 1, 1, 0, 1, 0], "a": [1.0, np.nan, 3, 4, 5, 2, np.nan, 1],
+         "b": [1.0, 2, np.nan, 1, 2, 2, np.nan, 3], "unused": [np.nan] * 8}
+    )
+    result = statreport.fit("y ~ a + b", frame)
+    assert result.data.n_rows_read == 8
+    assert result.data.n_obs == 5
+    assert result.data.n_dropped == 3
+    assert dict(result.data.dropped_by_column) == {"a": 2, "b": 2, "y": 0}
+    assert any(w.code == "rows_dropped" for w in result.warnings)
+
+
+def test_reference_levels_are_reported():
+    result = statreport.fit(
+        "vote ~ C(party, Treatment('independent')) + education",
+        EXAMPLES / "anes96.csv", positive="Dole",
+    )
+    refs = {c.variable: c.reference for c in result.model.categoricals}
+    assert refs == {"party": "independent", "education": "college"}
+    assert result.model.positive_class == "Dole"
+
+
+def test_dataframe_input_records_provenance_without_file():
+    frame = pd.read_csv(EXAMPLES / "tutorial.csv")
+    result = statreport.fit("y ~ x", frame)
+    assert result.data.source == "<DataFrame>" and result.data.sha256 is None
+    assert result.fit.n_obs == 10
+
+
+def test_parquet_gives_the_same_fit_as_csv(tmp_path):
+    frame = pd.read_csv(EXAMPLES / "challenger.csv")
+    frame.to_parquet(tmp_path / "c.parquet")
+    from_csv = statreport.fit("damage ~ temp_f", EXAMPLES / "challenger.csv")
+    from_parquet = statreport.fit("damage ~ temp_f", tmp_path / "c.parquet")
+    assert from_parquet.data.format == "parquet"
+    assert from_csv.coefficient_rows == from_parquet.coefficient_rows
+
+
+def test_outcome_expression_on_the_left():
+    result = statreport.fit("I(income > 15) ~ age", EXAMPLES / "anes96.csv")
+    assert result.model.outcome == "I(income > 15)"
+    assert result.fit.events == int((pd.read_csv(EXAMPLES / "anes96.csv").income > 15).sum())
+
+
+def test_missing_column_is_a_formula_error():
+    with pytest.raises(FormulaError, match="did you mean 'temp_f'"):
+        statreport.fit("damage ~ temp", EXAMPLES / "challenger.csv")
+
+
+def test_collinear_design_names_the_redundant_column():
+    frame = pd.DataFrame({"y": [0, 1, 0, 1, 1, 0, 0, 1], "a": [1, 2, 3, 4, 5, 6, 7, 9.0]})
+    frame["b"] = 2 * frame["a"]
+    with pytest.raises(statreport.FitError, match="'b'"):
+        statreport.fit("y ~ a + b", frame)
+
+
+@pytest.mark.parametrize(("option", "value"), [("threshold", 1.0), ("ci_level", 0), ("threshold", "0.5")])
+def test_options_are_validated_up_front(option, value):
+    with pytest.raises(statreport.UsageError, match=option):
+        statreport.fit("y ~ x", EXAMPLES / "tutorial.csv", **{option: value})

@@ -1,0 +1,94 @@
+"""The HTML report: escaping, self-containment, content, and a pinned snapshot."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import statreport
+from statreport.report.html import render_html
+from conftest import EXAMPLES
+
+SNAPSHOT = Path(__file__).parent / "snapshots" / "tutorial.html"
+
+
+@pytest.fixture(scope="module")
+def hostile():
+    rng = np.random.default_rng(7)
+    n = 200
+    x = rng.normal(size=n)
+    frame = pd.DataFrame({
+        "out<script>alert(1)</script>": (x + rng.normal(size=n) > 0).astype(int),
+        "x": x,
+        "grp": rng.choice(["<b>bold</b>", "url(http://evil.invalid/x)", "$a$", "=HYPERLINK(1)"], n),
+    })
+    return statreport.fit(
+        "Q('out<script>alert(1)</script>') ~ x + grp", frame, title="<img src=x onerror=alert(1)>"
+    )
+
+
+def test_user_strings_are_escaped(hostile):
+    html = render_html(hostile)
+    assert "<script>" not in html and "<b>bold</b>" not in html and "<img" not in html
+    assert "&lt;script&gt;" in html and "&lt;b&gt;bold&lt;/b&gt;" in html
+    assert "url(http://evil.invalid/x)" in html  # as text, not in any style
+    style = "".join(re.findall(r"<style>(.*?)</style>", html, flags=re.S))
+    assert "evil" not in style and "HYPERLINK" not in style
+
+
+def test_html_is_self_contained(hostile):
+    html = render_html(hostile)
+    assert not re.search(r"""(src|href)\s*=\s*["']?(https?:|//|file:)""", html, flags=re.I)
+    assert "@import" not in html and "<link" not in html
+
+
+def test_report_shows_sections_and_warnings():
+    frame = pd.read_csv(EXAMPLES / "tutorial.csv")
+    frame.loc[3, "x"] = np.nan
+    html = render_html(statreport.fit("y ~ x", frame))
+    for heading in ("Model", "Coefficients", "Model fit", "Classification at threshold 0.5",
+                    "Cross-check", "Data and provenance"):
+        assert f"<h2>{heading}</h2>" in html
+    assert 'role="alert"' in html and "listwise deletion" in html
+
+
+def test_failed_crosscheck_stands_out(monkeypatch):
+    import dataclasses
+
+    result = statreport.fit("y ~ x", EXAMPLES / "tutorial.csv")
+    failed = dataclasses.replace(result, crosscheck=dataclasses.replace(result.crosscheck, passed=False))
+    html = render_html(failed)
+    assert "FAILED" in html
+    assert html.index("FAILED") > html.index("Cross-check")
+
+
+def test_notebook_fragment_has_no_document_wrapper():
+    fragment = statreport.fit("y ~ x", EXAMPLES / "tutorial.csv")._repr_html_()
+    assert "<html" not in fragment and 'class="statreport"' in fragment
+
+
+def test_snapshot_of_pinned_tutorial_report(monkeypatch):
+    """Layout regressions show up as a diff; refresh with STATREPORT_UPDATE_SNAPSHOTS=1."""
+    import dataclasses
+
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    result = statreport.fit("y ~ x", EXAMPLES / "tutorial.csv", date="2026-01-01")
+    # Pin what legitimately varies between machines: library versions and last-digit noise.
+    pinned = dataclasses.replace(
+        result,
+        versions=(("statreport", "X"), ("statsmodels", "X")),
+        crosscheck=dataclasses.replace(result.crosscheck, version="X", max_abs_coef_diff=0.0,
+                                       max_abs_prob_diff=0.0),
+    )
+    html = render_html(pinned).replace(statreport.__version__, "X")
+    if os.environ.get("STATREPORT_UPDATE_SNAPSHOTS") == "1":
+        SNAPSHOT.parent.mkdir(exist_ok=True)
+        SNAPSHOT.write_text(html)
+    if not SNAPSHOT.exists():
+        pytest.fail(f"no snapshot at {SNAPSHOT}; create it with STATREPORT_UPDATE_SNAPSHOTS=1")
+    assert html == SNAPSHOT.read_text()

@@ -1,0 +1,56 @@
+"""The JSON report: schema, full precision, NaN as null with a warning, determinism."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+
+import jsonschema
+
+import statreport
+from statreport.report.json_report import render_json
+from conftest import EXAMPLES
+
+
+def tutorial():
+    return statreport.fit("y ~ x", EXAMPLES / "tutorial.csv")
+
+
+def test_required_keys_and_schema(report_schema):
+    document = tutorial().to_dict()
+    jsonschema.validate(document, report_schema)
+    assert document["schema_version"] == "1.0"
+    assert set(document["crosscheck"]) >= {"library", "version", "max_abs_coef_diff",
+                                           "max_abs_prob_diff", "label_agreement", "tolerance", "passed"}
+
+
+def test_numbers_round_trip_at_full_precision():
+    result = tutorial()
+    document = json.loads(render_json(result))
+    assert document["coefficients"][1]["estimate"] == result.coefficient_rows[1].estimate
+    assert document["fit"]["log_likelihood"] == result.fit.log_likelihood
+
+
+def test_non_finite_numbers_become_null_with_a_warning(report_schema):
+    result = tutorial()
+    row = dataclasses.replace(result.coefficient_rows[1], std_error=float("nan"), z=float("inf"))
+    broken = dataclasses.replace(result, coefficient_rows=(result.coefficient_rows[0], row))
+    document = json.loads(render_json(broken))
+    assert document["coefficients"][1]["std_error"] is None
+    assert document["coefficients"][1]["z"] is None
+    warning = [w for w in document["warnings"] if w["code"] == "non_finite_values"]
+    assert warning and "coefficients[x].std_error" in warning[0]["message"]
+    jsonschema.validate(document, report_schema)
+
+
+def test_same_input_same_bytes(tmp_path, monkeypatch):
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    first, second = tutorial(), tutorial()
+    assert render_json(first) == render_json(second)
+    assert first.date is None
+
+
+def test_date_comes_from_source_date_epoch(monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    assert tutorial().date == "2023-11-14"
+    assert statreport.fit("y ~ x", EXAMPLES / "tutorial.csv", date="March 2025").date == "March 2025"
