@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from . import _version
 from .errors import UsageError
-from .result import FitResult, ModelInfo, DataProvenance, ReportWarning
+from .result import DataProvenance, FitResult, ModelInfo, ReportWarning
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -191,7 +191,7 @@ def _report_date(date: str | None) -> str | None:
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch:
         try:
-            stamp = dt.datetime.fromtimestamp(int(epoch), tz=dt.timezone.utc)
+            stamp = dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC)
         except (ValueError, OverflowError) as exc:
             raise UsageError(f"SOURCE_DATE_EPOCH must be whole seconds; got {epoch!r}") from exc
         return stamp.date().isoformat()

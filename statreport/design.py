@@ -137,11 +137,11 @@ def code_outcome(values: pd.Series, name: str, positive: str | None) -> tuple[np
             f"'I({name} > 0) ~ ...'"
         )
     if positive is not None:
-        labels = [_plain(v) for v in uniques]
-        matches = [v for v in labels if str(v) == positive]
+        candidates = [_plain(v) for v in uniques]
+        matches = [v for v in candidates if str(v) == positive]
         if not matches:
             numeric = _as_float(positive)
-            matches = [v for v in labels if numeric is not None and _as_float(v) == numeric]
+            matches = [v for v in candidates if numeric is not None and _as_float(v) == numeric]
         if not matches:
             raise DataError(
                 f"--positive '{positive}' is not a value of outcome '{name}' (values: {shown})"

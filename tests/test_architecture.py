@@ -8,9 +8,9 @@ import subprocess
 import sys
 
 import pytest
+from conftest import EXAMPLES, REPO
 
 import statreport
-from conftest import EXAMPLES, REPO
 
 RENDERING = ("jinja2", "matplotlib", "weasyprint")
 COMPUTATION = ("api", "data", "design", "estimate", "inference", "classification",

@@ -8,10 +8,10 @@ import subprocess
 import sys
 
 import pytest
+from conftest import EXAMPLES, REPO
 
 from statreport import __version__
 from statreport.cli import main
-from conftest import EXAMPLES, REPO
 
 
 def run_cli(*args: str, cwd=None) -> subprocess.CompletedProcess:

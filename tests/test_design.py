@@ -5,11 +5,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import EXAMPLES
 
 import statreport
 from statreport.design import code_outcome
 from statreport.errors import DataError, FormulaError
-from conftest import EXAMPLES
 
 
 @pytest.mark.parametrize(

@@ -11,10 +11,10 @@ import math
 
 import jsonschema
 import pytest
+from conftest import REPO, glm_cases
 
 import statreport
 from statreport.cli import main
-from conftest import REPO, glm_cases
 
 CASES = glm_cases()
 IDS = [case["case"] for case in CASES]

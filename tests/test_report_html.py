@@ -9,10 +9,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import EXAMPLES
 
 import statreport
 from statreport.report.html import render_html
-from conftest import EXAMPLES
 
 SNAPSHOT = Path(__file__).parent / "snapshots" / "tutorial.html"
 

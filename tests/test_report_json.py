@@ -6,10 +6,10 @@ import dataclasses
 import json
 
 import jsonschema
+from conftest import EXAMPLES
 
 import statreport
 from statreport.report.json_report import render_json
-from conftest import EXAMPLES
 
 
 def tutorial():

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from conftest import EXAMPLES
 
 import statreport
-from conftest import EXAMPLES
 
 
 @pytest.fixture(scope="module")
