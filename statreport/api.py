@@ -30,6 +30,9 @@ def fit(
     date: str | None = None,
     sep: str | None = None,
     encoding: str = "utf-8",
+    decimal: str = ".",
+    missing: str = "drop",
+    allow_python_formula: bool = False,
 ) -> FitResult:
     """Fit a logistic regression and assemble the complete report.
 
@@ -52,8 +55,15 @@ def fit(
         Date printed on the report. Defaults to the ``SOURCE_DATE_EPOCH``
         environment variable if set; otherwise the report carries no date, so
         the same input always gives the same bytes.
-    sep, encoding
-        Delimiter and text encoding of a delimited data file.
+    sep, encoding, decimal
+        Delimiter, text encoding and decimal mark of a delimited data file. The
+        delimiter is detected when not given; an ambiguous file is an error.
+    missing : {"drop", "raise"}, default "drop"
+        Rows with a missing value in a model variable are dropped (and counted
+        per column in the report), or any missing value is an error.
+    allow_python_formula : bool, default False
+        Skip the formula allow-list. Unsafe for formulas from untrusted sources:
+        formula terms are evaluated as Python.
 
     Returns
     -------
@@ -68,6 +78,8 @@ def fit(
     """
     _check_probability("threshold", threshold)
     _check_probability("ci_level", ci_level)
+    _check_choice("missing", missing, ("drop", "raise"))
+    _check_choice("decimal", decimal, (".", ","))
     if positive is not None:
         positive = str(positive)
 
@@ -79,9 +91,9 @@ def fit(
     from .formula import parse_formula
     from .inference import coefficient_table, fit_statistics, pseudo_r2
 
-    parsed = parse_formula(formula)
-    loaded = load_data(data, parsed.columns, sep=sep, encoding=encoding)
-    design = build_design(parsed, loaded.frame, positive=positive)
+    parsed = parse_formula(formula, allow_python=allow_python_formula)
+    loaded = load_data(data, parsed.columns, sep=sep, encoding=encoding, decimal=decimal)
+    design = build_design(parsed, loaded.frame, positive=positive, missing=missing)
     estimate = fit_mle(design)
 
     fit_stats = fit_statistics(estimate, design.y, has_intercept=design.has_intercept)
@@ -125,8 +137,14 @@ def _check_probability(name: str, value: float) -> None:
         raise UsageError(f"{name} must be a number strictly between 0 and 1; got {value!r}")
 
 
+def _check_choice(name: str, value: str, allowed: tuple[str, ...]) -> None:
+    if value not in allowed:
+        shown = ", ".join(repr(a) for a in allowed)
+        raise UsageError(f"{name} must be one of {shown}; got {value!r}")
+
+
 def _assemble_warnings(design, estimate, crosscheck) -> tuple[ReportWarning, ...]:  # type: ignore[no-untyped-def]
-    found = list(estimate.warnings)
+    found = list(design.warnings) + list(estimate.warnings)
     codes = {w.code for w in found}
     if not estimate.converged and "not_converged" not in codes:
         found.append(

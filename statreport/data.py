@@ -34,6 +34,7 @@ class LoadedData:
     format: str
     size_bytes: int | None
     sha256: str | None
+    delimiter: str | None
 
 
 def load_data(
@@ -42,6 +43,7 @@ def load_data(
     *,
     sep: str | None = None,
     encoding: str = "utf-8",
+    decimal: str = ".",
 ) -> LoadedData:
     """Load the columns a formula needs from a DataFrame, CSV or Parquet file.
 
@@ -52,16 +54,19 @@ def load_data(
     columns
         Names of the columns to keep; a name not in the data raises `FormulaError`.
     sep
-        Field delimiter for delimited text; default ``,`` (``\\t`` for ``.tsv``).
+        Field delimiter for delimited text; by default the one of ``, ; tab |`` that
+        splits every sampled line alike (ambiguity is an error, never a guess).
     encoding
         Text encoding of a delimited file.
+    decimal
+        Decimal mark of numbers in a delimited file (``.`` or ``,``).
     """
     import pandas as pd
 
     if isinstance(source, pd.DataFrame):
         _check_columns(columns, [str(c) for c in source.columns], "the DataFrame")
         frame = source.loc[:, [c for c in source.columns if str(c) in columns]]
-        return LoadedData(frame, "<DataFrame>", "dataframe", None, None)
+        return LoadedData(frame, "<DataFrame>", "dataframe", None, None, None)
     if not isinstance(source, (str, Path)):
         raise DataError(
             f"data must be a pandas DataFrame or a file path; got {type(source).__name__}"
@@ -75,16 +80,17 @@ def load_data(
         if name.endswith(PARQUET_SUFFIXES):
             frame, fmt = _read_parquet(path, columns), "parquet"
         elif name.endswith(CSV_SUFFIXES) or sep is not None:
-            if sep is None:
-                sep = "\t" if name.endswith(".tsv") else ","
-            frame, fmt = _read_csv(path, columns, sep=sep, encoding=encoding), "csv"
+            if sep is None and name.endswith(".tsv"):
+                sep = "\t"
+            frame, sep = _read_csv(path, columns, sep=sep, encoding=encoding, decimal=decimal)
+            fmt = "csv"
         else:
             raise DataError(
                 f"cannot tell the format of '{path.name}' from its extension; "
                 "use a .csv, .tsv or .parquet file (or pass --sep for other delimited text)"
             )
         sha = digest.result()
-    return LoadedData(frame, path.name, fmt, path.stat().st_size, sha)
+    return LoadedData(frame, path.name, fmt, path.stat().st_size, sha, sep)
 
 
 def _sha256(path: Path) -> str:
@@ -109,37 +115,142 @@ def _check_columns(needed: frozenset[str], available: list[str], where: str) -> 
     )
 
 
-def _read_csv(path: Path, columns: frozenset[str], *, sep: str, encoding: str) -> pd.DataFrame:
+DELIMITERS = (",", ";", "\t", "|")
+_SNIFF_BYTES = 1 << 16
+
+
+def _read_csv(
+    path: Path, columns: frozenset[str], *, sep: str | None, encoding: str, decimal: str
+) -> tuple[pd.DataFrame, str]:
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
+    sample = _sample_lines(path, encoding)
+    if sep is None:
+        sep = _sniff_delimiter(path, sample)
+    header = _rows(sample, sep)[0]
+    _check_header(path, header, columns)
     read_options = pacsv.ReadOptions(encoding=encoding, block_size=1 << 24)
     parse_options = pacsv.ParseOptions(delimiter=sep)
+    convert = pacsv.ConvertOptions(
+        include_columns=[c for c in header if c in columns],
+        strings_can_be_null=True,
+        decimal_point=decimal,
+    )
     try:
-        header = _read_header(path, sep=sep, encoding=encoding)
-        _check_columns(columns, header, f"'{path.name}'")
-        convert = pacsv.ConvertOptions(
-            include_columns=[c for c in header if c in columns],
-            strings_can_be_null=True,
-        )
         table = pacsv.read_csv(
             path, read_options=read_options, parse_options=parse_options, convert_options=convert
         )
-    except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
-        raise DataError(f"cannot parse '{path.name}' as CSV: {_first_line(exc)}") from exc
-    return table.to_pandas()
+    except pa.ArrowInvalid as exc:
+        raise DataError(_csv_problem(path, sep, encoding, exc)) from exc
+    if table.num_rows == 0:
+        raise DataError(f"'{path.name}' has a header but no data rows")
+    for name, column_type in zip(table.schema.names, table.schema.types, strict=True):
+        if pa.types.is_binary(column_type) or pa.types.is_large_binary(column_type):
+            raise DataError(_encoding_problem(path, encoding, column=name))
+    return table.to_pandas(), sep
 
 
-def _read_header(path: Path, *, sep: str, encoding: str) -> list[str]:
+def _sample_lines(path: Path, encoding: str) -> str:
+    """The first 64 KiB of the file, decoded, without a byte-order mark or a cut-off last line."""
+    with path.open("rb") as handle:
+        raw = handle.read(_SNIFF_BYTES)
+    if not raw.strip():
+        raise DataError(f"'{path.name}' is empty: expected a header line naming the columns")
+    if len(raw) == _SNIFF_BYTES and b"\n" in raw:
+        raw = raw[: raw.rindex(b"\n")]
+    try:
+        text = raw.decode(encoding)
+    except UnicodeDecodeError as exc:
+        raise DataError(_encoding_problem(path, encoding, raw=raw, error=exc)) from exc
+    except LookupError as exc:
+        raise DataError(f"unknown --encoding '{encoding}'; try utf-8, latin-1 or cp1252") from exc
+    return text.lstrip("\ufeff")
+
+
+def _rows(text: str, sep: str) -> list[list[str]]:
     import csv
     import io
 
-    with path.open("rb") as handle:
-        first = handle.readline(1 << 20)
-    if not first.strip():
-        raise DataError(f"'{path.name}' is empty: expected a header line naming the columns")
-    text = first.decode(encoding).lstrip("\ufeff")
-    return next(csv.reader(io.StringIO(text), delimiter=sep))
+    return [row for row in csv.reader(io.StringIO(text), delimiter=sep) if row]
+
+
+def _sniff_delimiter(path: Path, sample: str) -> str:
+    """The delimiter that splits every sampled row into the same, largest number of fields.
+
+    A tie between two delimiters is an error that asks for --sep: never a guess.
+    """
+    widths: dict[str, int] = {}
+    for candidate in DELIMITERS:
+        counts = {len(row) for row in _rows(sample, candidate)}
+        if len(counts) == 1 and (width := counts.pop()) > 1:
+            widths[candidate] = width
+    if widths:
+        best = max(widths.values())
+        winners = [c for c, w in widths.items() if w == best]
+        if len(winners) == 1:
+            return winners[0]
+        shown = " or ".join(repr(c) for c in winners)
+        reason = f"could be separated by {shown}"
+    else:
+        reason = "has no delimiter (, ; tab |) that splits every line into the same number of fields"
+    raise DataError(f"'{path.name}' {reason}; say which with --sep (e.g. --sep ';')")
+
+
+def _check_header(path: Path, header: list[str], needed: frozenset[str]) -> None:
+    for name in sorted(needed):
+        positions = [i + 1 for i, column in enumerate(header) if column == name]
+        if len(positions) > 1:
+            where = ", ".join(map(str, positions))
+            raise DataError(
+                f"column '{name}' appears {len(positions)} times in the header of '{path.name}' "
+                f"(columns {where}); rename the duplicates"
+            )
+    _check_columns(needed, header, f"'{path.name}'")
+
+
+def _csv_problem(path: Path, sep: str, encoding: str, exc: Exception) -> str:
+    import csv
+
+    message = _first_line(exc)
+    if "Expected" in message and "columns" in message:
+        with path.open(encoding=encoding, newline="") as handle:
+            reader = csv.reader(handle, delimiter=sep)
+            width = len(next(reader))
+            for row in reader:
+                if row and len(row) != width:
+                    return (
+                        f"line {reader.line_num} of '{path.name}' has {len(row)} fields but the "
+                        f"header has {width}; fix that line (a stray delimiter or a missing quote?)"
+                    )
+    if "UTF8" in message or "UTF-8" in message:
+        return _encoding_problem(path, encoding)
+    return f"cannot parse '{path.name}' as CSV: {message}"
+
+
+def _encoding_problem(
+    path: Path,
+    encoding: str,
+    *,
+    column: str | None = None,
+    raw: bytes | None = None,
+    error: UnicodeDecodeError | None = None,
+) -> str:
+    if error is None:
+        raw = path.read_bytes()
+        try:
+            raw.decode(encoding)
+        except UnicodeDecodeError as exc:
+            error = exc
+    where = ""
+    if error is not None and raw is not None:
+        line = raw[: error.start].count(b"\n") + 1
+        where = f": byte 0x{raw[error.start]:02x} on line {line}"
+    in_column = f" (column '{column}')" if column else ""
+    return (
+        f"'{path.name}' is not valid {encoding}{where}{in_column}; "
+        "pass the file's encoding, e.g. --encoding latin-1 or --encoding cp1252"
+    )
 
 
 def _read_parquet(path: Path, columns: frozenset[str]) -> pd.DataFrame:

@@ -14,7 +14,7 @@ import numpy as np
 
 from .errors import DataError, FormulaError
 from .formula import ParsedFormula, clean_message
-from .result import CategoricalInfo
+from .result import CategoricalInfo, ReportWarning
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -31,6 +31,7 @@ class Design:
     categoricals: tuple[CategoricalInfo, ...]
     n_rows_read: int
     dropped_by_column: tuple[tuple[str, int], ...]
+    warnings: tuple[ReportWarning, ...] = ()
 
     @property
     def n_obs(self) -> int:
@@ -46,7 +47,11 @@ class Design:
 
 
 def build_design(
-    formula: ParsedFormula, frame: pd.DataFrame, *, positive: str | None = None
+    formula: ParsedFormula,
+    frame: pd.DataFrame,
+    *,
+    positive: str | None = None,
+    missing: str = "drop",
 ) -> Design:
     """Drop incomplete rows, code the outcome as 0/1 and build the design matrix.
 
@@ -58,9 +63,16 @@ def build_design(
         Data holding at least ``formula.columns``.
     positive
         The outcome value that counts as 1; needed unless the outcome is 0/1 or boolean.
+    missing
+        ``"drop"`` (listwise deletion, counted per column) or ``"raise"``.
     """
+    from .checks import check_enough_rows, check_finite, check_missing, check_text_columns
+
+    columns = sorted(formula.columns)
     n_read = len(frame)
-    frame, dropped = _drop_incomplete(frame, sorted(formula.columns))
+    check_missing(frame, columns, missing=missing)
+    check_finite(frame, columns)
+    frame, dropped = _drop_incomplete(frame, columns)
     if len(frame) == 0:
         worst = max(dropped, key=lambda item: item[1])[0] if dropped else "?"
         raise DataError(
@@ -69,7 +81,12 @@ def build_design(
         )
     outcome_values = _outcome_values(formula, frame)
     y, positive_class = code_outcome(outcome_values, formula.outcome, positive)
+    predictors = set(formula.columns - formula.outcome_columns)
+    warnings = check_text_columns(
+        frame, formula.plain_columns & predictors, formula.categorical_columns & predictors
+    )
     X, names, categoricals = _model_matrix(formula, frame)
+    check_enough_rows(X.shape[0], X.shape[1])
     return Design(
         y=y,
         X=X,
@@ -79,6 +96,7 @@ def build_design(
         categoricals=categoricals,
         n_rows_read=n_read,
         dropped_by_column=dropped,
+        warnings=tuple(warnings),
     )
 
 
@@ -100,7 +118,7 @@ def _outcome_values(formula: ParsedFormula, frame: pd.DataFrame) -> pd.Series:
     from formulaic import model_matrix
 
     try:
-        matrix = model_matrix(formula.lhs, frame, na_action="raise")
+        matrix = model_matrix(formula.lhs, frame, na_action="raise", context=_namespace(formula))
     except Exception as exc:  # formulaic wraps evaluation errors in several types
         raise FormulaError(
             f"cannot evaluate the outcome '{formula.outcome}': {clean_message(exc)}"
@@ -129,6 +147,12 @@ def code_outcome(values: pd.Series, name: str, positive: str | None) -> tuple[np
         raise DataError(
             f"outcome '{name}' is constant ({shown}) in the rows used; "
             "a logistic model needs both outcomes to occur"
+        )
+    if pd.api.types.is_float_dtype(values.dtype) and not np.all(np.mod(uniques.astype(float), 1) == 0):
+        fraction = next(v for v in uniques if float(v) % 1 != 0)
+        raise DataError(
+            f"outcome '{name}' has fractional values (e.g. {_plain(fraction)!r}); a logistic model "
+            "needs a binary outcome (0/1). Proportions need a binomial model with trial counts"
         )
     if len(uniques) > 2:
         raise DataError(
@@ -180,7 +204,7 @@ def _model_matrix(
     from formulaic import model_matrix
 
     try:
-        matrix = model_matrix(formula.rhs, frame, na_action="raise")
+        matrix = model_matrix(formula.rhs, frame, na_action="raise", context=_namespace(formula))
     except Exception as exc:  # formulaic raises several types for one cause
         raise FormulaError(
             f"cannot build the design matrix for '{formula.text}': {clean_message(exc)}"
@@ -193,6 +217,18 @@ def _model_matrix(
             f"design column '{bad}' has infinite values; check the data or the transform"
         )
     return X, names, _categoricals(matrix.model_spec, names, frame)
+
+
+def _namespace(formula: ParsedFormula) -> dict[str, Any]:
+    """Names a formula's Python parts may use: a fixed namespace, never the caller's frame."""
+    from .formula_safety import safe_namespace
+
+    namespace = safe_namespace()
+    if formula.allow_python:
+        import numpy
+
+        namespace["np"] = namespace["numpy"] = numpy
+    return namespace
 
 
 def _categoricals(spec: Any, names: tuple[str, ...], frame: pd.DataFrame) -> tuple[CategoricalInfo, ...]:

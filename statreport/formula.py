@@ -21,15 +21,22 @@ class ParsedFormula:
     lhs: Any  # formulaic.Formula for the left-hand side
     outcome_columns: frozenset[str]
     columns: frozenset[str]
+    plain_columns: frozenset[str]  # predictors used as they are
+    categorical_columns: frozenset[str]  # predictors wrapped in C(...)
+    allow_python: bool = False
 
 
-def parse_formula(text: str) -> ParsedFormula:
+def parse_formula(text: str, *, allow_python: bool = False) -> ParsedFormula:
     """Parse ``outcome ~ predictors`` and list the data columns it needs.
+
+    Unless ``allow_python`` is set, the formula must pass `check_formula` (an
+    allow-list of names, operators and transforms) before formulaic parses it.
 
     Raises
     ------
     FormulaError
-        If the formula does not parse or does not have exactly one outcome.
+        If the formula does not parse, is not on the allow-list, or does not
+        have exactly one outcome.
     """
     if not isinstance(text, str) or not text.strip():
         raise FormulaError("the formula is empty; write it as 'outcome ~ x1 + x2'")
@@ -37,16 +44,19 @@ def parse_formula(text: str) -> ParsedFormula:
         raise FormulaError(
             f"formula '{text}' has no '~'; write it as 'outcome ~ x1 + x2'"
         )
+    if not allow_python:
+        from .formula_safety import check_formula
+
+        check_formula(text)
     from formulaic import Formula
-    from formulaic.errors import FormulaicError
 
     try:
         formula = Formula(text)
         lhs, rhs = formula.lhs, formula.rhs
-    except FormulaicError as exc:
-        raise FormulaError(f"formula '{text}' does not parse: {clean_message(exc)}") from exc
     except AttributeError as exc:  # a formula with more than two parts
         raise FormulaError(f"formula '{text}' must have one '~' between outcome and predictors") from exc
+    except Exception as exc:  # formulaic raises its own errors, SyntaxError and others
+        raise FormulaError(f"formula '{text}' does not parse: {clean_message(exc)}") from exc
     outcome_terms = [str(term) for term in lhs]
     if len(outcome_terms) != 1 or outcome_terms[0] == "1":
         raise FormulaError(
@@ -60,7 +70,35 @@ def parse_formula(text: str) -> ParsedFormula:
         lhs=lhs,
         outcome_columns=frozenset(lhs.required_variables),
         columns=frozenset(formula.required_variables),
+        plain_columns=frozenset(
+            str(f.expr) for term in rhs for f in term.factors if f.eval_method.name == "LOOKUP"
+        ),
+        categorical_columns=frozenset(
+            name for term in rhs for f in term.factors if (name := _categorical_column(str(f.expr)))
+        ),
+        allow_python=allow_python,
     )
+
+
+def _categorical_column(expr: str) -> str | None:
+    """The column inside ``C(column, ...)`` (or ``C(Q("col"))``), else None."""
+    import ast
+
+    try:
+        node = ast.parse(expr, mode="eval").body
+    except SyntaxError:
+        return None
+    if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "C"):
+        return None
+    if not node.args:
+        return None
+    first = node.args[0]
+    if isinstance(first, ast.Name):
+        return first.id
+    if (isinstance(first, ast.Call) and isinstance(first.func, ast.Name) and first.func.id == "Q"
+            and first.args and isinstance(first.args[0], ast.Constant)):
+        return str(first.args[0].value)
+    return None
 
 
 def clean_message(exc: BaseException) -> str:

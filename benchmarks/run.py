@@ -1,0 +1,571 @@
+"""Benchmark statreport against the plain statsmodels + scikit-learn script.
+
+    python benchmarks/run.py                   # 1e4 1e5 1e6 rows
+    python benchmarks/run.py --sizes 1e6 1e7   # the big ones
+    python benchmarks/run.py --quick           # 1e4 only (CI smoke test)
+    python benchmarks/run.py --check           # exit 1 if a target fails
+
+For every size, side by side in the same run, each in a fresh process:
+
+  (a) statreport fit "<formula>" <csv> -o <tmp>/r.html -o <tmp>/r.json --quiet
+  (b) python benchmarks/plain_statsmodels.py <csv> --out <tmp>/plain.json
+
+Wall time is measured around the child process (spawn to exit); peak RSS is the
+child's own ``ru_maxrss`` from ``os.wait4``. Also timed: ``statreport --help``
+and the 10-row tutorial example. The two computations are compared number by
+number. Results go to benchmarks/results/latest.json and latest.md.
+
+This file imports only the standard library, so the harness stays small and
+cannot inflate the children's numbers.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import platform
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+RESULTS_DIR = HERE / "results"
+sys.path.insert(0, str(HERE))
+from generate import FORMULA, data_path, parse_size, size_label  # noqa: E402  (stdlib-only at import)
+
+DEFAULT_SIZES = ("1e4", "1e5", "1e6")
+BIG = 1_000_000  # sizes from here on are measured once by default, smaller ones three times
+HELP_RUNS = 5
+TUTORIAL_RUNS = 3
+MIB = 1024 * 1024
+# Agreement of statreport with the plain script: same estimator (statsmodels
+# Newton), so they should agree to rounding.
+AGREEMENT_RTOL = 1e-8
+
+# Targets from the issue. Memory limits are in MiB (2**20 bytes), as ru_maxrss reports KiB.
+TARGETS = [
+    # (size, metric, op, limit, label)
+    (1_000_000, "statreport_wall_s", "<=", 2.5, "1e6 rows: statreport wall <= 2.5 s"),
+    (1_000_000, "statreport_peak_mib", "<=", 700, "1e6 rows: statreport peak RSS <= 700 MiB"),
+    (1_000_000, "speed_ratio", ">=", 5.0, "1e6 rows: >= 5x faster than plain statsmodels"),
+    (10_000_000, "statreport_wall_s", "<=", 30.0, "1e7 rows: statreport wall <= 30 s"),
+    (10_000_000, "statreport_peak_mib", "<=", 6 * 1024, "1e7 rows: statreport peak RSS <= 6 GiB"),
+    (None, "help_wall_s", "<=", 0.3, "statreport --help <= 0.3 s"),
+    (None, "tutorial_wall_s", "<=", 1.5, "tutorial example (10 rows) <= 1.5 s"),
+]
+
+
+# --------------------------------------------------------------------------- measuring
+
+
+def measure(cmd: list[str], *, log_dir: Path, name: str, timeout: float) -> dict:
+    """Run ``cmd`` in a fresh process; wall seconds, peak RSS and exit status.
+
+    The wall clock spans spawn to reaped exit. Peak RSS is ``ru_maxrss`` of the
+    rusage that ``wait4`` returns for this one child (KiB on Linux, bytes on macOS).
+    """
+    stdout = (log_dir / f"{name}.stdout").open("wb")
+    stderr = (log_dir / f"{name}.stderr").open("wb")
+    timed_out = threading.Event()
+    with stdout, stderr:
+        started = time.perf_counter()
+        proc = subprocess.Popen(cmd, stdout=stdout, stderr=stderr, cwd=REPO)
+
+        def kill() -> None:
+            timed_out.set()
+            proc.send_signal(signal.SIGKILL)
+
+        timer = threading.Timer(timeout, kill)
+        timer.start()
+        try:
+            _, status, usage = os.wait4(proc.pid, 0)
+        finally:
+            timer.cancel()
+        wall = time.perf_counter() - started
+    proc.returncode = os.waitstatus_to_exitcode(status)  # so Popen does not wait again
+    scale = 1 if sys.platform == "darwin" else 1024
+    result = {
+        "wall_s": wall,
+        "peak_rss_mib": usage.ru_maxrss * scale / MIB,
+        "user_s": usage.ru_utime,
+        "sys_s": usage.ru_stime,
+        "returncode": proc.returncode,
+    }
+    if proc.returncode != 0 or timed_out.is_set():
+        tail = (log_dir / f"{name}.stderr").read_text(errors="replace").strip().splitlines()[-5:]
+        result["error"] = ("timed out after %gs; " % timeout if timed_out.is_set() else "") + (
+            " | ".join(tail) or f"exit code {proc.returncode}"
+        )
+    return result
+
+
+def repeated(cmd: list[str], runs: int, *, log_dir: Path, name: str, timeout: float,
+             warmup: bool = False) -> dict:
+    """Median wall and max peak RSS of ``runs`` cold processes (after one untimed warm-up)."""
+    if warmup:
+        measure(cmd, log_dir=log_dir, name=f"{name}-warmup", timeout=timeout)
+    samples = [measure(cmd, log_dir=log_dir, name=f"{name}-{i}", timeout=timeout) for i in range(runs)]
+    return summarize(samples)
+
+
+def summarize(samples: list[dict]) -> dict:
+    errors = [s["error"] for s in samples if "error" in s]
+    return {
+        "wall_s": statistics.median(s["wall_s"] for s in samples),
+        "peak_rss_mib": max(s["peak_rss_mib"] for s in samples),
+        "runs": len(samples),
+        "samples_wall_s": [round(s["wall_s"], 4) for s in samples],
+        "samples_user_s": [round(s["user_s"], 3) for s in samples],
+        **({"error": errors[0]} if errors else {}),
+    }
+
+
+def warm_page_cache(path: Path) -> None:
+    """Read the file once so every timed run starts with it in the OS page cache."""
+    with path.open("rb") as handle:
+        while handle.read(1 << 24):
+            pass
+
+
+# --------------------------------------------------------------------------- comparing
+
+
+def compare(statreport_json: Path, plain_json: Path) -> dict:
+    """Differences between statreport's JSON report and the plain script's numbers."""
+    ours = json.loads(statreport_json.read_text())
+    theirs = json.loads(plain_json.read_text())
+    coef_ours = {row["term"]: row for row in ours["coefficients"]}
+    coef_theirs = theirs["coefficients"]
+    if set(coef_ours) != set(coef_theirs):
+        return {
+            "error": "different terms: statreport "
+            f"{sorted(coef_ours)} vs plain {sorted(coef_theirs)}"
+        }
+
+    def diffs(field: str) -> tuple[float, float, str]:
+        worst_abs, worst_rel, worst_term = 0.0, 0.0, ""
+        for term, row in coef_ours.items():
+            a, b = row[field], coef_theirs[term][field]
+            d = abs(a - b)
+            rel = d / abs(b) if b else (0.0 if d == 0 else math.inf)
+            worst_abs = max(worst_abs, d)
+            if rel >= worst_rel:
+                worst_rel, worst_term = rel, term
+        return worst_abs, worst_rel, worst_term
+
+    est_abs, est_rel, est_term = diffs("estimate")
+    se_abs, se_rel, _ = diffs("std_error")
+    scalars = {}
+    for key_ours, key_theirs in [
+        (("fit", "log_likelihood"), ("fit", "log_likelihood")),
+        (("fit", "ll_null"), ("fit", "ll_null")),
+        (("fit", "aic"), ("fit", "aic")),
+        (("fit", "bic"), ("fit", "bic")),
+        (("pseudo_r2", "mcfadden"), ("fit", "mcfadden_r2")),
+        (("classification", "auc"), ("classification", "auc")),
+        (("classification", "brier"), ("classification", "brier")),
+    ]:
+        a = ours[key_ours[0]][key_ours[1]]
+        b = theirs[key_theirs[0]][key_theirs[1]]
+        scalars[key_ours[1]] = abs(a - b) / abs(b) if b else abs(a - b)
+    confusion_equal = all(
+        ours["classification"][k] == theirs["classification"][k] for k in ("tn", "fp", "fn", "tp")
+    )
+    agree = max(est_rel, se_rel, *scalars.values()) <= AGREEMENT_RTOL and confusion_equal
+    return {
+        "n_terms": len(coef_ours),
+        "estimate_max_abs_diff": est_abs,
+        "estimate_max_rel_diff": est_rel,
+        "estimate_worst_term": est_term,
+        "std_error_max_abs_diff": se_abs,
+        "std_error_max_rel_diff": se_rel,
+        "scalar_rel_diffs": scalars,
+        "confusion_table_equal": confusion_equal,
+        "rtol": AGREEMENT_RTOL,
+        "agree": agree,
+        # each side's own cross-check against scikit-learn
+        "statreport_crosscheck": {
+            k: ours["crosscheck"][k]
+            for k in ("solver", "converged", "max_abs_coef_diff", "max_abs_prob_diff", "passed")
+        },
+        "plain_crosscheck": theirs["crosscheck"],
+        "plain_phase_timings_s": theirs.get("timings_s"),
+    }
+
+
+# --------------------------------------------------------------------------- machine
+
+
+def machine_info(python: str) -> dict:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    ram_gib = None
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal:"):
+                ram_gib = round(int(line.split()[1]) / 1024 / 1024, 1)
+    except OSError:
+        pass
+    usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    probe = (
+        "import json, sys, importlib.metadata as m\n"
+        "names = ['statreport','numpy','scipy','pandas','statsmodels','scikit-learn',"
+        "'formulaic','patsy','pyarrow','jinja2']\n"
+        "v = {}\n"
+        "for n in names:\n"
+        "    try: v[n] = m.version(n)\n"
+        "    except m.PackageNotFoundError: v[n] = None\n"
+        "blas = []\n"
+        "try:\n"
+        "    import numpy, threadpoolctl\n"
+        "    blas = [{k: i.get(k) for k in ('internal_api','version','num_threads')}"
+        " for i in threadpoolctl.threadpool_info()]\n"
+        "except Exception: pass\n"
+        "print(json.dumps({'python': sys.version.split()[0], 'versions': v, 'blas': blas}))\n"
+    )
+    try:
+        child = json.loads(subprocess.run([python, "-c", probe], capture_output=True, text=True,
+                                          check=True).stdout)
+    except (subprocess.CalledProcessError, json.JSONDecodeError) as exc:
+        child = {"error": str(exc)}
+    return {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "usable_cores": usable,
+        "ram_gib": ram_gib,
+        "os": f"{platform.system()} {platform.release()}",
+        **child,
+    }
+
+
+def git_state() -> dict:
+    def git(*args: str) -> str | None:
+        try:
+            out = subprocess.run(["git", *args], cwd=REPO, capture_output=True, text=True, timeout=10)
+        except (OSError, subprocess.TimeoutExpired):
+            return None
+        return out.stdout.strip() if out.returncode == 0 else None
+
+    return {
+        "commit": git("rev-parse", "--short", "HEAD"),
+        "statreport_dirty": bool(git("status", "--porcelain", "--", "statreport", "templates")),
+    }
+
+
+# --------------------------------------------------------------------------- targets
+
+
+def evaluate_targets(sizes: dict[int, dict], extra: dict) -> list[dict]:
+    rows = []
+    for size, metric, op, limit, label in TARGETS:
+        source = extra if size is None else sizes.get(size)
+        value = None if source is None else source.get(metric)
+        failed_run = source is not None and source.get("error")
+        if value is None:
+            status = "FAIL" if failed_run else "not run"
+        else:
+            ok = value <= limit if op == "<=" else value >= limit
+            status = "PASS" if ok else "FAIL"
+        rows.append({"target": label, "metric": metric, "size": size, "op": op, "limit": limit,
+                     "value": value, "status": status})
+    for size, row in sizes.items():
+        agreement = row.get("agreement") or {}
+        status = "PASS" if agreement.get("agree") else "FAIL"
+        rows.append({"target": f"{size_label(size)} rows: statreport == plain statsmodels "
+                               f"(rel {AGREEMENT_RTOL:g})",
+                     "metric": "agreement", "size": size, "op": "<=", "limit": AGREEMENT_RTOL,
+                     "value": agreement.get("estimate_max_rel_diff"), "status": status})
+    return rows
+
+
+# --------------------------------------------------------------------------- reporting
+
+
+def fmt(value: float | None, digits: int = 2) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "—"
+    return f"{value:,.{digits}f}"
+
+
+def render_markdown(report: dict) -> str:
+    m = report["machine"]
+    lines = [
+        "# statreport benchmark",
+        "",
+        f"{report['timestamp']} · statreport {m.get('versions', {}).get('statreport')} "
+        f"(git {report['git']['commit']}{', statreport/ modified' if report['git']['statreport_dirty'] else ''})",
+        "",
+        f"Formula: `{report['formula']}` (14 parameters), synthetic data from `benchmarks/generate.py`.",
+        "",
+        "| rows | statreport wall s | statreport peak MiB | plain wall s | plain peak MiB "
+        "| speed ratio (plain/statreport) | memory ratio (plain/statreport) | runs | max abs coef diff |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for size, row in report["sizes"].items():
+        a = row.get("agreement") or {}
+        lines.append(
+            f"| {size} | {fmt(row.get('statreport_wall_s'))} | {fmt(row.get('statreport_peak_mib'), 0)} "
+            f"| {fmt(row.get('plain_wall_s'))} | {fmt(row.get('plain_peak_mib'), 0)} "
+            f"| {fmt(row.get('speed_ratio'), 1)}x | {fmt(row.get('memory_ratio'), 1)}x "
+            f"| {row['runs']} | {a.get('estimate_max_abs_diff', float('nan')):.1e} |"
+        )
+    x = report["extra"]
+    lines += [
+        "",
+        f"- `statreport --help`: {fmt(x.get('help_wall_s'), 3)} s (median of {HELP_RUNS} cold processes)",
+        f"- tutorial example (`statreport fit \"y ~ x\" examples/tutorial.csv -o t.html`): "
+        f"{fmt(x.get('tutorial_wall_s'), 3)} s (median of {TUTORIAL_RUNS})",
+        "",
+        "## Targets",
+        "",
+        "| target | value | status |",
+        "|---|---:|---|",
+    ]
+    for t in report["targets"]:
+        value = t["value"]
+        shown = "—" if value is None else (f"{value:.1e}" if t["metric"] == "agreement" else fmt(value, 2))
+        lines.append(f"| {t['target']} | {shown} | **{t['status']}** |")
+    lines += ["", "## Agreement and cross-checks", ""]
+    for size, row in report["sizes"].items():
+        a = row.get("agreement") or {}
+        if "estimate_max_rel_diff" not in a:
+            lines.append(f"- {size}: {a.get('error', 'not compared')}")
+            continue
+        sc, pc = a["statreport_crosscheck"], a["plain_crosscheck"]
+        lines.append(
+            f"- {size}: statreport vs plain: coefficients max rel diff {a['estimate_max_rel_diff']:.1e} "
+            f"({a['estimate_worst_term']}), SE {a['std_error_max_rel_diff']:.1e}, "
+            f"LL/AIC/AUC/Brier max rel {max(a['scalar_rel_diffs'].values()):.1e}, "
+            f"confusion table {'equal' if a['confusion_table_equal'] else 'DIFFERENT'}. "
+            f"scikit-learn refit: statreport ({sc['solver']}) max |Δcoef| {sc['max_abs_coef_diff']:.1e}, "
+            f"converged {sc['converged']}; plain ({pc['solver']}, defaults) max |Δcoef| "
+            f"{pc['max_abs_coef_diff']:.1e}, converged {pc['converged']} in {pc['n_iter']} iterations."
+        )
+    lines += ["", "## Machine", ""]
+    lines.append(f"- CPU: {m['cpu']}, {m['cores']} cores ({m['usable_cores']} usable), "
+                 f"RAM {m['ram_gib']} GiB, {m['os']}")
+    lines.append(f"- Python {m.get('python')}; " + ", ".join(
+        f"{k} {v}" for k, v in (m.get("versions") or {}).items() if v))
+    if m.get("blas"):
+        lines.append("- BLAS: " + ", ".join(
+            f"{b['internal_api']} {b['version']} ({b['num_threads']} threads)" for b in m["blas"]))
+    lines += [
+        "",
+        "Wall time: spawn to exit of a fresh process, data file in the OS page cache. "
+        "Peak RSS: the child's `ru_maxrss` from `os.wait4`. Median wall and max RSS over the runs.",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def print_table(report: dict) -> None:
+    header = ("rows", "statreport s", "statreport MiB", "plain s", "plain MiB",
+              "speed ratio", "mem ratio", "coef max|Δ|")
+    rows = []
+    for size, row in report["sizes"].items():
+        a = row.get("agreement") or {}
+        rows.append((
+            size, fmt(row.get("statreport_wall_s")), fmt(row.get("statreport_peak_mib"), 0),
+            fmt(row.get("plain_wall_s")), fmt(row.get("plain_peak_mib"), 0),
+            fmt(row.get("speed_ratio"), 1) + "x", fmt(row.get("memory_ratio"), 1) + "x",
+            f"{a['estimate_max_abs_diff']:.1e}" if "estimate_max_abs_diff" in a else "—",
+        ))
+    widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
+    line = lambda r: "  ".join(str(c).rjust(w) for c, w in zip(r, widths, strict=True))  # noqa: E731
+    print()
+    print(line(header))
+    print("  ".join("-" * w for w in widths))
+    for r in rows:
+        print(line(r))
+    x = report["extra"]
+    print()
+    print(f"statreport --help: {fmt(x.get('help_wall_s'), 3)} s (median of {HELP_RUNS})   "
+          f"tutorial example: {fmt(x.get('tutorial_wall_s'), 3)} s (median of {TUTORIAL_RUNS})")
+    print()
+    for t in report["targets"]:
+        value = t["value"]
+        shown = "—" if value is None else (f"{value:.1e}" if t["metric"] == "agreement" else fmt(value, 2))
+        print(f"  [{t['status']:>7}] {t['target']}: {shown}")
+    m = report["machine"]
+    print()
+    print(f"machine: {m['cpu']}, {m['cores']} cores ({m['usable_cores']} usable), RAM {m['ram_gib']} GiB")
+    print(f"python {m.get('python')}; " + ", ".join(
+        f"{k} {v}" for k, v in (m.get("versions") or {}).items() if v))
+    for size, row in report["sizes"].items():
+        for side in ("statreport", "plain"):
+            if row.get(f"{side}_error"):
+                print(f"ERROR {size} {side}: {row[side + '_error']}")
+
+
+def write_atomic(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(text)
+    os.replace(tmp, path)
+
+
+# --------------------------------------------------------------------------- main
+
+
+def default_statreport(python: str) -> str:
+    beside = Path(python).parent / "statreport"
+    if beside.exists():
+        return str(beside)
+    found = shutil.which("statreport")
+    if not found:
+        raise SystemExit("cannot find the 'statreport' command; install statreport or pass --statreport")
+    return found
+
+
+def log(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        description="Benchmark statreport against plain statsmodels + scikit-learn.",
+        formatter_class=argparse.RawDescriptionHelpFormatter, epilog=__doc__.split("\n\n", 1)[1],
+    )
+    parser.add_argument("--sizes", nargs="+", type=parse_size, metavar="N",
+                        help="row counts (default: 1e4 1e5 1e6)")
+    parser.add_argument("--quick", action="store_true", help="only 1e4 rows (CI smoke test)")
+    parser.add_argument("--repeat", type=int, metavar="K",
+                        help="runs per measurement (default: 3 below 1e6 rows, 1 from 1e6)")
+    parser.add_argument("--check", action="store_true", help="exit 1 if a target or the agreement fails")
+    parser.add_argument("--python", default=sys.executable,
+                        help="interpreter for the plain script (default: this one)")
+    parser.add_argument("--statreport", help="statreport command (default: the one beside --python)")
+    parser.add_argument("--timeout", type=float, default=3600, help="seconds per child (default 3600)")
+    parser.add_argument("--no-extras", action="store_true", help="skip the --help and tutorial timings")
+    parser.add_argument("--results", type=Path, default=RESULTS_DIR,
+                        help="folder for latest.json and latest.md (default: benchmarks/results)")
+    args = parser.parse_args(argv)
+
+    sizes = [10_000] if args.quick else (args.sizes or [parse_size(s) for s in DEFAULT_SIZES])
+    sizes = sorted(set(sizes))
+    statreport = args.statreport or default_statreport(args.python)
+
+    missing = [n for n in sizes if not data_path(n).exists()]
+    gen = [args.python, str(HERE / "generate.py"), "--sizes", *map(str, sizes)]
+    log("checking data files" + (f" (generating {', '.join(map(size_label, missing))})" if missing else ""))
+    subprocess.run(gen, check=True, cwd=REPO)
+
+    report: dict = {
+        "timestamp": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "formula": FORMULA,
+        "commands": {
+            "statreport": [statreport, "fit", FORMULA, "<csv>", "-o", "<tmp>/r.html",
+                           "-o", "<tmp>/r.json", "--quiet"],
+            "plain": [args.python, "benchmarks/plain_statsmodels.py", "<csv>", "--out", "<tmp>/plain.json"],
+        },
+        "machine": machine_info(args.python),
+        "git": git_state(),
+        "sizes": {},
+        "extra": {},
+    }
+
+    with tempfile.TemporaryDirectory(prefix="statreport-bench-") as tmp_name:
+        tmp = Path(tmp_name)
+        results: dict[int, dict] = {}
+        for n in sizes:
+            csv = data_path(n)
+            warm_page_cache(csv)
+            runs = args.repeat or (1 if n >= BIG else 3)
+            log(f"{size_label(n)} rows: {runs} run(s) of each")
+            ours, theirs = [], []
+            for i in range(runs):
+                out = tmp / f"{n}-{i}"
+                out.mkdir()
+                a = [statreport, "fit", FORMULA, str(csv), "-o", str(out / "r.html"),
+                     "-o", str(out / "r.json"), "--quiet"]
+                b = [args.python, str(HERE / "plain_statsmodels.py"), str(csv),
+                     "--out", str(out / "plain.json")]
+                order = [("statreport", a, ours), ("plain", b, theirs)]
+                for side, cmd, samples in order if i % 2 == 0 else order[::-1]:
+                    sample = measure(cmd, log_dir=out, name=side, timeout=args.timeout)
+                    samples.append(sample)
+                    log(f"  {side:>10}: {sample['wall_s']:7.2f} s  {sample['peak_rss_mib']:8.0f} MiB"
+                        + (f"  ERROR {sample['error']}" if "error" in sample else ""))
+            s_ours, s_theirs = summarize(ours), summarize(theirs)
+            row = {
+                "rows": n,
+                "runs": runs,
+                "data_file": str(csv.relative_to(REPO)),
+                "data_mb": round(csv.stat().st_size / 1e6, 1),
+                "statreport_wall_s": s_ours["wall_s"],
+                "statreport_peak_mib": s_ours["peak_rss_mib"],
+                "plain_wall_s": s_theirs["wall_s"],
+                "plain_peak_mib": s_theirs["peak_rss_mib"],
+                "statreport_samples": s_ours,
+                "plain_samples": s_theirs,
+            }
+            if "error" in s_ours:
+                row["statreport_error"] = row["error"] = s_ours["error"]
+            if "error" in s_theirs:
+                row["plain_error"] = row["error"] = s_theirs["error"]
+            if "error" not in row:
+                row["speed_ratio"] = row["plain_wall_s"] / row["statreport_wall_s"]
+                row["memory_ratio"] = row["plain_peak_mib"] / row["statreport_peak_mib"]
+                first = tmp / f"{n}-0"
+                try:
+                    row["agreement"] = compare(first / "r.json", first / "plain.json")
+                except (OSError, KeyError, ValueError) as exc:
+                    row["agreement"] = {"error": f"cannot compare: {exc!r}"}
+            results[n] = row
+
+        extra: dict = {}
+        if not args.no_extras:
+            log(f"statreport --help: 1 warm-up + {HELP_RUNS} runs")
+            h = repeated([statreport, "--help"], HELP_RUNS, log_dir=tmp, name="help",
+                         timeout=args.timeout, warmup=True)
+            log(f"tutorial example: 1 warm-up + {TUTORIAL_RUNS} runs")
+            t = repeated([statreport, "fit", "y ~ x", str(REPO / "examples" / "tutorial.csv"),
+                          "-o", str(tmp / "t.html")], TUTORIAL_RUNS, log_dir=tmp, name="tutorial",
+                         timeout=args.timeout, warmup=True)
+            extra = {
+                "help_wall_s": None if "error" in h else h["wall_s"],
+                "help_peak_mib": h["peak_rss_mib"],
+                "help_samples": h,
+                "tutorial_wall_s": None if "error" in t else t["wall_s"],
+                "tutorial_peak_mib": t["peak_rss_mib"],
+                "tutorial_samples": t,
+            }
+            for name, s in (("help", h), ("tutorial", t)):
+                if "error" in s:
+                    extra[f"{name}_error"] = s["error"]
+                    extra["error"] = True
+
+    report["sizes"] = {size_label(n): row for n, row in results.items()}
+    report["extra"] = extra
+    report["targets"] = evaluate_targets(results, {**extra, "error": extra.get("error")})
+    print_table(report)
+
+    write_atomic(args.results / "latest.json", json.dumps(report, indent=1) + "\n")
+    write_atomic(args.results / "latest.md", render_markdown(report))
+    log(f"\nwrote {args.results / 'latest.json'} and {args.results / 'latest.md'}")
+
+    failed = [t for t in report["targets"] if t["status"] == "FAIL"]
+    if failed and args.check:
+        log(f"--check: {len(failed)} target(s) failed")
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,123 @@
+"""Checks on the columns a model uses, run before the design matrix is built.
+
+Each check either passes, raises a `DataError` whose message names the column,
+value and row and says what to do, or returns report warnings.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from .errors import DataError
+from .result import ReportWarning
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
+#: Refuse a design matrix larger than this (bytes); estimated before it is built.
+MAX_DESIGN_BYTES = 4 * 1024**3
+#: Warn about categorical levels with fewer rows than this.
+SPARSE_LEVEL_ROWS = 5
+
+_NUMBER_AS_TEXT = re.compile(r"^\s*[-+]?(\d{1,3}([ \u00a0\u202f.,']\d{3})+|\d+)([.,]\d+)?\s*$")
+
+
+def _row(position: int) -> str:
+    return f"data row {position + 1} (line {position + 2} of the file)"
+
+
+def check_missing(frame: pd.DataFrame, columns: list[str], *, missing: str) -> None:
+    """With ``missing='raise'``, any missing value in a model column is an error."""
+    if missing == "drop":
+        return
+    for name in columns:
+        mask = frame[name].isna().to_numpy()
+        if mask.any():
+            first = int(np.argmax(mask))
+            raise DataError(
+                f"column '{name}' has {int(mask.sum())} missing value(s), the first on {_row(first)}; "
+                "fill them, or drop --missing raise to use complete rows only"
+            )
+
+
+def check_finite(frame: pd.DataFrame, columns: list[str]) -> None:
+    """Infinite values are errors: a logistic model cannot use them."""
+    for name in columns:
+        series = frame[name]
+        if series.dtype.kind != "f":
+            continue
+        values = series.to_numpy()
+        bad = np.isinf(values)
+        if bad.any():
+            first = int(np.argmax(bad))
+            raise DataError(
+                f"column '{name}' has an infinite value ({values[first]}) on {_row(first)}"
+                + (f" and {int(bad.sum()) - 1} more" if bad.sum() > 1 else "")
+                + "; replace it with a finite value or leave the cell empty (missing)"
+            )
+
+
+def check_text_columns(
+    frame: pd.DataFrame, plain_terms: set[str], categorical_terms: set[str]
+) -> list[ReportWarning]:
+    """Text columns: numbers written as text, too many levels, levels with few rows.
+
+    ``plain_terms`` are columns used as they are (a text column there becomes a
+    categorical); ``categorical_terms`` are columns wrapped in ``C(...)``.
+    """
+    warnings: list[ReportWarning] = []
+    n = len(frame)
+    total_levels = 0
+    for name in sorted(plain_terms | categorical_terms):
+        series = frame[name]
+        if series.dtype.kind in "biuf":
+            if name in categorical_terms:
+                total_levels += int(series.nunique())
+            continue
+        values = series.dropna()
+        if name in plain_terms and len(values):
+            sample = values.iloc[: 1000].astype(str)
+            numeric_looking = sample.map(lambda v: bool(_NUMBER_AS_TEXT.match(v)))
+            if numeric_looking.mean() > 0.9:
+                example = sample[numeric_looking].iloc[0]
+                position = int(np.flatnonzero(frame[name].astype(str).to_numpy() == example)[0])
+                raise DataError(
+                    f"column '{name}' holds numbers written as text ('{example}' on "
+                    f"{_row(position)}); for a decimal comma pass --decimal ',', remove thousands "
+                    f"separators, or write C({name}) if it really is categorical"
+                )
+        counts = values.value_counts()
+        total_levels += len(counts)
+        sparse = counts[counts < SPARSE_LEVEL_ROWS]
+        if len(counts) > 1 and len(sparse):
+            shown = ", ".join(f"'{level}' ({count})" for level, count in sparse.iloc[:5].items())
+            more = f" and {len(sparse) - 5} more" if len(sparse) > 5 else ""
+            warnings.append(
+                ReportWarning(
+                    "sparse_levels",
+                    f"categorical '{name}' has {len(sparse)} level(s) with fewer than "
+                    f"{SPARSE_LEVEL_ROWS} rows: {shown}{more}; their estimates are unstable",
+                )
+            )
+    estimated = n * (total_levels + 1) * 8
+    if estimated > MAX_DESIGN_BYTES:
+        worst = max(
+            (c for c in plain_terms | categorical_terms), key=lambda c: frame[c].nunique()
+        )
+        raise DataError(
+            f"the design matrix would need about {estimated / 1024**3:.0f} GB: categorical "
+            f"'{worst}' has {frame[worst].nunique():,} distinct values (an identifier?); "
+            "remove it or group its levels"
+        )
+    return warnings
+
+
+def check_enough_rows(n_obs: int, n_params: int) -> None:
+    if n_obs <= n_params:
+        raise DataError(
+            f"{n_obs} complete row(s) for {n_params} parameters; a logistic model needs more "
+            "rows than parameters (use fewer terms or more data)"
+        )

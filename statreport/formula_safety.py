@@ -1,0 +1,237 @@
+"""Formulas are data, not code: an allow-list check run before formulaic sees the text.
+
+patsy and formulaic evaluate parts of a formula as Python, so a formula such as
+``y ~ __import__('os').system('...')`` would run a shell command. No formula
+engine offers a restricted grammar, so statreport writes its own (small) one:
+the formula is tokenized with Python's ``tokenize``, its two sides are parsed
+with ``ast``, and every node must be on the list below. Evaluation later uses
+a fixed namespace (`SAFE_NAMESPACE`), never the caller's frame.
+"""
+
+from __future__ import annotations
+
+import ast
+import io
+import re
+import tokenize
+from typing import Any
+
+from .errors import FormulaError
+
+#: Calls a formula may make, with the keyword arguments each accepts.
+ALLOWED_CALLS: dict[str, frozenset[str]] = {
+    "C": frozenset({"levels", "spans_intercept"}),
+    "Treatment": frozenset({"base"}),
+    "Sum": frozenset(),
+    "Helmert": frozenset(),
+    "Diff": frozenset(),
+    "Poly": frozenset(),
+    "I": frozenset(),
+    "Q": frozenset(),
+    "log": frozenset(),
+    "log2": frozenset(),
+    "log10": frozenset(),
+    "log1p": frozenset(),
+    "exp": frozenset(),
+    "sqrt": frozenset(),
+    "abs": frozenset(),
+    "center": frozenset(),
+    "scale": frozenset({"center", "scale", "ddof"}),
+    "standardize": frozenset({"center", "scale", "ddof"}),
+    "bs": frozenset({"df", "knots", "degree", "include_intercept", "lower_bound", "upper_bound"}),
+    "cr": frozenset({"df", "knots"}),
+    "cs": frozenset({"df", "knots"}),
+    "cc": frozenset({"df", "knots"}),
+    "poly": frozenset({"degree", "raw"}),
+}
+#: Calls whose positional arguments may be string literals (a level or a column name).
+STRING_ARGUMENT_CALLS = frozenset({"Treatment", "Q"})
+#: Keyword arguments whose value may be a string or a list of strings.
+STRING_KEYWORDS = frozenset({"base", "levels"})
+
+_BINARY = (ast.Add, ast.Sub, ast.Mult, ast.Div, ast.Pow, ast.BitAnd)  # ':' is checked as '&'
+_UNARY = (ast.UAdd, ast.USub)
+_COMPARE = (ast.Gt, ast.GtE, ast.Lt, ast.LtE, ast.Eq, ast.NotEq)
+_BACKTICK = re.compile(r"`[^`]*`")
+
+_DESCRIBE: dict[type, str] = {
+    ast.Attribute: "attribute access",
+    ast.Subscript: "subscripting",
+    ast.Lambda: "a lambda",
+    ast.ListComp: "a comprehension",
+    ast.SetComp: "a comprehension",
+    ast.DictComp: "a comprehension",
+    ast.GeneratorExp: "a generator",
+    ast.JoinedStr: "an f-string",
+    ast.IfExp: "a conditional expression",
+    ast.NamedExpr: "an assignment expression",
+    ast.Starred: "argument unpacking",
+    ast.Dict: "a dictionary",
+    ast.Set: "a set",
+    ast.BoolOp: "'and'/'or' (use & and | inside I(...))",
+}
+
+
+def safe_namespace() -> dict[str, Any]:
+    """The only names a formula's Python parts can see, beyond its columns and formulaic's transforms."""
+    import numpy as np
+
+    return {"sqrt": np.sqrt, "abs": np.abs, "log1p": np.log1p}
+
+
+def check_formula(text: str) -> None:
+    """Raise `FormulaError` unless every part of ``text`` is on the allow-list.
+
+    Allowed: column names (backtick-quoted or ``Q("...")`` for names that are not
+    identifiers), numbers, the operators ``~ + - : * / **`` and parentheses,
+    comparisons inside ``I(...)``, and the calls in `ALLOWED_CALLS` with their
+    listed keyword arguments. Strings only name a level or a column.
+    """
+    quoted: list[str] = []
+
+    def placeholder(match: re.Match[str]) -> str:
+        quoted.append(match.group())
+        return f"_bq{len(quoted) - 1}_"
+
+    masked = _BACKTICK.sub(placeholder, " ".join(text.splitlines()))
+    if "`" in masked:
+        raise FormulaError(f"formula '{text}' has an unmatched backtick (`)")
+    python = _to_python(masked, text)
+    for side in python:
+        try:
+            tree = ast.parse(side, mode="eval")
+        except SyntaxError as exc:
+            raise FormulaError(
+                f"formula '{text}' is not a valid formula near '{_near(side, exc)}'"
+            ) from exc
+        _Checker(side, text, quoted).visit(tree)
+
+
+def _to_python(masked: str, original: str) -> list[str]:
+    """Split on the one top-level '~' and turn ':' into '&' so each side parses as Python."""
+    try:
+        tokens = list(tokenize.generate_tokens(io.StringIO(masked).readline))
+    except (tokenize.TokenError, IndentationError, SyntaxError) as exc:
+        raise FormulaError(f"formula '{original}' does not parse: {exc.args[0]}") from exc
+    sides: list[list[str]] = [[]]
+    depth = 0
+    previous_end = 0
+    for tok in tokens:
+        if tok.type in (tokenize.NEWLINE, tokenize.NL, tokenize.ENDMARKER, tokenize.INDENT,
+                        tokenize.DEDENT):
+            continue
+        if tok.type == tokenize.ERRORTOKEN and not tok.string.strip():
+            continue
+        if tok.type == tokenize.ERRORTOKEN:
+            raise FormulaError(f"formula '{original}' has a character that is not allowed: {tok.string!r}")
+        gap = masked[previous_end:tok.start[1]] if sides[-1] else ""
+        previous_end = tok.end[1]
+        value = {"{": "(", "}": ")"}.get(tok.string, tok.string)  # formulaic's {python} quoting
+        if tok.type == tokenize.OP:
+            if value in "([":
+                depth += 1
+            elif value in ")]":
+                depth -= 1
+            elif value == "~" and depth == 0:
+                sides.append([])
+                continue
+            elif value == ":":
+                value = "&"
+        sides[-1].append(gap + value)
+    if len(sides) != 2 or not sides[0] or not sides[1]:
+        raise FormulaError(
+            f"formula '{original}' must have the form 'outcome ~ predictors' with one '~'"
+        )
+    return ["".join(part) for part in sides]
+
+
+def _near(source: str, exc: SyntaxError) -> str:
+    offset = max((exc.offset or 1) - 1, 0)
+    return source[max(offset - 10, 0): offset + 10].strip() or source
+
+
+class _Checker(ast.NodeVisitor):
+    def __init__(self, source: str, formula: str, quoted: list[str]) -> None:
+        self.source = source
+        self.formula = formula
+        self.quoted = quoted
+        self.call_stack: list[str] = []
+
+    def reject(self, node: ast.AST, what: str) -> None:
+        piece = ast.get_source_segment(self.source, node) or what
+        piece = re.sub(r"_bq(\d+)_", lambda m: self.quoted[int(m.group(1))], piece.replace("&", ":"))
+        raise FormulaError(
+            f"formula '{self.formula}' is not allowed: {what} in '{piece}'. Formulas may use "
+            "column names, numbers, + - : * / ** and the transforms C, Treatment, I, Q, log, "
+            "exp, sqrt, center, scale, standardize, bs, cr, poly (--allow-python-formula "
+            "lifts this for trusted input)"
+        )
+
+    def generic_visit(self, node: ast.AST) -> None:
+        if isinstance(node, (ast.Expression, ast.Load)):
+            super().generic_visit(node)
+            return
+        self.reject(node, _DESCRIBE.get(type(node), f"'{type(node).__name__}' syntax"))
+
+    def visit_BinOp(self, node: ast.BinOp) -> None:
+        if not isinstance(node.op, _BINARY):
+            self.reject(node, f"the operator '{_op_symbol(node.op)}'")
+        self.visit(node.left)
+        self.visit(node.right)
+
+    def visit_UnaryOp(self, node: ast.UnaryOp) -> None:
+        if not isinstance(node.op, _UNARY):
+            self.reject(node, f"the operator '{_op_symbol(node.op)}'")
+        self.visit(node.operand)
+
+    def visit_Compare(self, node: ast.Compare) -> None:
+        if "I" not in self.call_stack:
+            self.reject(node, "a comparison outside I(...)")
+        for op in node.ops:
+            if not isinstance(op, _COMPARE):
+                self.reject(node, f"the comparison '{_op_symbol(op)}'")
+        self.visit(node.left)
+        for item in node.comparators:
+            self.visit(item)
+
+    def visit_Name(self, node: ast.Name) -> None:
+        if node.id.startswith("__") or node.id.endswith("__"):
+            self.reject(node, f"the name '{node.id}'")
+
+    def visit_Constant(self, node: ast.Constant) -> None:
+        if isinstance(node.value, bool) or not isinstance(node.value, (int, float, str)):
+            self.reject(node, f"the literal {node.value!r}")
+        if isinstance(node.value, str):
+            self.reject(node, "a string outside Treatment(...), Q(...) or levels=")
+
+    def _string_or_list(self, node: ast.AST) -> None:
+        items = node.elts if isinstance(node, (ast.List, ast.Tuple)) else [node]
+        for item in items:
+            if not (isinstance(item, ast.Constant) and isinstance(item.value, (str, int, float))):
+                self.reject(item, "a value that is not a literal string or number")
+
+    def visit_Call(self, node: ast.Call) -> None:
+        if not isinstance(node.func, ast.Name) or node.func.id not in ALLOWED_CALLS:
+            name = ast.get_source_segment(self.source, node.func) or "?"
+            self.reject(node, f"the call '{name}(...)'")
+        name = node.func.id  # type: ignore[union-attr]
+        self.call_stack.append(name)
+        for arg in node.args:
+            if name in STRING_ARGUMENT_CALLS and isinstance(arg, ast.Constant) and isinstance(arg.value, str):
+                continue
+            self.visit(arg)
+        for keyword in node.keywords:
+            if keyword.arg is None or keyword.arg not in ALLOWED_CALLS[name]:
+                self.reject(node, f"the keyword argument '{keyword.arg}=' to {name}(...)")
+            if keyword.arg in STRING_KEYWORDS:
+                self._string_or_list(keyword.value)
+            else:
+                self.visit(keyword.value)
+        self.call_stack.pop()
+
+
+def _op_symbol(op: ast.AST) -> str:
+    symbols = {ast.Mod: "%", ast.FloorDiv: "//", ast.BitOr: "|", ast.BitXor: "^",
+               ast.LShift: "<<", ast.RShift: ">>", ast.MatMult: "@", ast.Invert: "~",
+               ast.Not: "not", ast.Is: "is", ast.IsNot: "is not", ast.In: "in", ast.NotIn: "not in"}
+    return symbols.get(type(op), type(op).__name__)
