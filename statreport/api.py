@@ -144,20 +144,22 @@ def _check_choice(name: str, value: str, allowed: tuple[str, ...]) -> None:
 
 
 def _assemble_warnings(design, estimate, crosscheck) -> tuple[ReportWarning, ...]:  # type: ignore[no-untyped-def]
-    found = list(design.warnings) + list(estimate.warnings)
-    codes = {w.code for w in found}
-    if not estimate.converged and "not_converged" not in codes:
-        found.append(
-            ReportWarning(
-                "not_converged",
-                f"the maximum-likelihood fit did not converge in {estimate.iterations} "
-                "Newton iterations; estimates, standard errors and p-values are not reliable",
-            )
-        )
+    found = [w for w in estimate.warnings if w.code != "not_converged"]
+    if not estimate.converged:
+        found.insert(0, ReportWarning(
+            "not_converged",
+            f"the fit did not converge: Newton's method stopped after {estimate.iterations} of "
+            f"{estimate.max_iterations} iterations without meeting its tolerance; estimates, "
+            "standard errors and p-values are not reliable",
+        ))
+    found.extend(design.warnings)
     if not crosscheck.passed:
-        why = "did not converge" if not crosscheck.converged else (
-            f"differs by up to {crosscheck.max_abs_prob_diff:.3g} in predicted probability"
-        )
+        if not crosscheck.converged:
+            why = "did not converge"
+        elif crosscheck.max_abs_prob_diff > crosscheck.tolerance:
+            why = f"differs by up to {crosscheck.max_abs_prob_diff:.3g} in predicted probability"
+        else:
+            why = f"differs by up to {crosscheck.max_abs_coef_diff:.3g} in a coefficient"
         found.append(
             ReportWarning(
                 "crosscheck_failed",

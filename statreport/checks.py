@@ -61,7 +61,7 @@ def check_finite(frame: pd.DataFrame, columns: list[str]) -> None:
 
 
 def check_text_columns(
-    frame: pd.DataFrame, plain_terms: set[str], categorical_terms: set[str]
+    frame: pd.DataFrame, plain_terms: frozenset[str], categorical_terms: frozenset[str]
 ) -> list[ReportWarning]:
     """Text columns: numbers written as text, too many levels, levels with few rows.
 

@@ -15,7 +15,12 @@ from pathlib import Path
 from typing import NoReturn
 
 from ._version import __version__
-from .errors import EXIT_CODES, StatReportError, UsageError
+from .errors import EXIT_CODES, FitError, StatReportError, UsageError
+
+#: Report warnings that --strict turns into exit code 4.
+STRICT_WARNINGS = frozenset(
+    {"not_converged", "quasi_separation", "crosscheck_failed", "singular_hessian", "numerical"}
+)
 
 EXIT_CODE_HELP = "exit codes:\n" + "\n".join(
     f"  {code}  {meaning}" for code, meaning in EXIT_CODES.items()
@@ -88,8 +93,30 @@ def build_parser() -> argparse.ArgumentParser:
         "--date", metavar="TEXT",
         help="date printed on the report (default: SOURCE_DATE_EPOCH if set, else none)",
     )
-    fit.add_argument("--sep", metavar="CHAR", help="field delimiter of a text file (default: ',')")
+    fit.add_argument(
+        "--sep", metavar="CHAR",
+        help="field delimiter of a text file (default: detected among , ; tab |; "
+        "an ambiguous file is an error)",
+    )
     fit.add_argument("--encoding", default="utf-8", help="text encoding of the data file (default: utf-8)")
+    fit.add_argument(
+        "--decimal", default=".", choices=(".", ","),
+        help="decimal mark of numbers in a text file (default: '.')",
+    )
+    fit.add_argument(
+        "--missing", default="drop", choices=("drop", "raise"),
+        help="rows with missing values: drop them and report it (default), or stop with an error",
+    )
+    fit.add_argument(
+        "--strict", action="store_true",
+        help="treat report warnings (non-convergence, separation, a failed cross-check) as "
+        "errors: exit 4 and write nothing",
+    )
+    fit.add_argument(
+        "--allow-python-formula", action="store_true",
+        help="let formula terms run arbitrary Python (e.g. np.log). UNSAFE for formulas from "
+        "untrusted sources",
+    )
     fit.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
     fit.add_argument("--debug", action="store_true", help="show the full traceback on errors")
     return parser
@@ -151,7 +178,17 @@ def _run_fit(args: argparse.Namespace) -> int:
         date=args.date,
         sep=args.sep,
         encoding=args.encoding,
+        decimal=args.decimal,
+        missing=args.missing,
+        allow_python_formula=args.allow_python_formula,
     )
+    if args.strict:
+        serious = [w for w in result.warnings if w.code in STRICT_WARNINGS]
+        if serious:
+            raise FitError(
+                f"--strict: the report has {len(serious)} warning(s), no report written: "
+                + "; ".join(w.message for w in serious)
+            )
     written = write_reports(result, args.output)
     if not args.quiet:
         elapsed = time.perf_counter() - started

@@ -176,14 +176,16 @@ def _rows(text: str, sep: str) -> list[list[str]]:
 
 
 def _sniff_delimiter(path: Path, sample: str) -> str:
-    """The delimiter that splits every sampled row into the same, largest number of fields.
+    """The delimiter that splits the header into the most fields and nearly every row alike.
 
     A tie between two delimiters is an error that asks for --sep: never a guess.
+    (A few ragged rows do not defeat the sniffing; the parser reports them by line.)
     """
     widths: dict[str, int] = {}
     for candidate in DELIMITERS:
-        counts = {len(row) for row in _rows(sample, candidate)}
-        if len(counts) == 1 and (width := counts.pop()) > 1:
+        rows = _rows(sample, candidate)
+        width = len(rows[0])
+        if width > 1 and sum(len(row) == width for row in rows) >= 0.9 * len(rows):
             widths[candidate] = width
     if widths:
         best = max(widths.values())

@@ -15,6 +15,7 @@ import numpy as np
 from .design import Design
 from .errors import FitError
 from .result import ReportWarning
+from .separation import detect_separation, looks_separated
 
 MAX_NEWTON_ITERATIONS = 50
 
@@ -35,17 +36,24 @@ class Estimate:
     iterations: int
     probabilities: np.ndarray  # fitted P(y = 1), shape (n,)
     warnings: tuple[ReportWarning, ...] = ()
+    separated_terms: tuple[str, ...] = ()  # estimates that diverge (quasi-separation)
+    max_iterations: int = 0
 
 
 def fit_mle(design: Design) -> Estimate:
     """Fit the logistic model by maximum likelihood (statsmodels `Logit`, Newton).
 
-    Warnings statsmodels raises are captured into ``Estimate.warnings``; a
-    singular design raises `FitError` naming the redundant columns.
+    Warnings statsmodels raises are captured into ``Estimate.warnings``. A
+    singular design raises `FitError` naming the redundant columns, and so does
+    complete separation (the estimates do not exist); quasi-complete separation
+    is reported in ``separated_terms`` and a warning.
     """
     from scipy.special import expit
     from statsmodels.discrete.discrete_model import Logit
 
+    redundant = redundant_columns(design.X, design.column_names)
+    if redundant:
+        raise FitError(_singular_message(design, redundant))
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
@@ -53,19 +61,51 @@ def fit_mle(design: Design) -> Estimate:
             fitted = model.fit(method="newton", maxiter=MAX_NEWTON_ITERATIONS, disp=False)
             cov = np.asarray(fitted.cov_params(), dtype=np.float64)
         except np.linalg.LinAlgError as exc:
-            raise FitError(_singular_message(design)) from exc
+            raise FitError(_singular_message(design, [])) from exc
     retvals = fitted.mle_retvals
     params = np.asarray(fitted.params, dtype=np.float64)
+    probabilities = expit(design.X @ params)
+    converged = bool(retvals.get("converged", False))
+    found = [w for w in _report_warnings(caught) if w.code != "perfect_separation"]
+    separated: tuple[str, ...] = ()
+    if looks_separated(probabilities, converged):
+        separation = detect_separation(design.X, design.y, design.column_names)
+        shown = _term_list([t for t in separation.terms if t != "Intercept"] or separation.terms)
+        if separation.kind == "complete":
+            raise FitError(
+                f"complete separation: {shown} {'predicts' if shown.count(chr(39)) == 2 else 'predict'} "
+                f"'{design.outcome}' perfectly, so the "
+                "maximum-likelihood estimates do not exist (they are infinite); remove or merge "
+                "those terms, or use a penalized (ridge or Firth) fit"
+            )
+        if separation.kind == "quasi":
+            separated = separation.terms
+            found.insert(0, ReportWarning(
+                "quasi_separation",
+                f"quasi-complete separation: {separation.n_perfect} of {design.n_obs} rows are "
+                f"predicted perfectly along {shown}; their maximum-likelihood estimates are "
+                "infinite, so the values shown are where the optimizer stopped and their "
+                "standard errors, p-values and intervals are not shown",
+            ))
     return Estimate(
         method="mle",
         params=params,
         cov=cov,
         log_likelihood=float(fitted.llf),
-        converged=bool(retvals.get("converged", False)),
+        converged=converged,
         iterations=int(retvals.get("iterations", 0)),
-        probabilities=expit(design.X @ params),
-        warnings=_report_warnings(caught),
+        probabilities=probabilities,
+        warnings=tuple(found),
+        separated_terms=separated,
+        max_iterations=MAX_NEWTON_ITERATIONS,
     )
+
+
+def _term_list(terms: list[str] | tuple[str, ...]) -> str:
+    quoted = [f"'{t}'" for t in terms]
+    if len(quoted) <= 1:
+        return "".join(quoted) or "the design"
+    return ", ".join(quoted[:-1]) + " and " + quoted[-1]
 
 
 def _report_warnings(caught: list[warnings.WarningMessage]) -> tuple[ReportWarning, ...]:
@@ -110,8 +150,7 @@ def redundant_columns(X: np.ndarray, names: tuple[str, ...], *, tol: float = 1e-
     return redundant
 
 
-def _singular_message(design: Design) -> str:
-    redundant = redundant_columns(design.X, design.column_names)
+def _singular_message(design: Design, redundant: list[str]) -> str:
     if redundant:
         listed = ", ".join(f"'{name}'" for name in redundant)
         return (

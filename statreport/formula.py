@@ -44,10 +44,9 @@ def parse_formula(text: str, *, allow_python: bool = False) -> ParsedFormula:
         raise FormulaError(
             f"formula '{text}' has no '~'; write it as 'outcome ~ x1 + x2'"
         )
-    if not allow_python:
-        from .formula_safety import check_formula
+    from .formula_safety import check_formula, safe_namespace
 
-        check_formula(text)
+    outcome_columns, columns = check_formula(text, strict=not allow_python)
     from formulaic import Formula
 
     try:
@@ -57,6 +56,7 @@ def parse_formula(text: str, *, allow_python: bool = False) -> ParsedFormula:
         raise FormulaError(f"formula '{text}' must have one '~' between outcome and predictors") from exc
     except Exception as exc:  # formulaic raises its own errors, SyntaxError and others
         raise FormulaError(f"formula '{text}' does not parse: {clean_message(exc)}") from exc
+    namespace = frozenset(safe_namespace()) | ({"np", "numpy"} if allow_python else frozenset())
     outcome_terms = [str(term) for term in lhs]
     if len(outcome_terms) != 1 or outcome_terms[0] == "1":
         raise FormulaError(
@@ -68,8 +68,8 @@ def parse_formula(text: str, *, allow_python: bool = False) -> ParsedFormula:
         outcome=outcome_terms[0],
         rhs=rhs,
         lhs=lhs,
-        outcome_columns=frozenset(lhs.required_variables),
-        columns=frozenset(formula.required_variables),
+        outcome_columns=outcome_columns - namespace,
+        columns=columns - namespace,
         plain_columns=frozenset(
             str(f.expr) for term in rhs for f in term.factors if f.eval_method.name == "LOOKUP"
         ),

@@ -79,8 +79,19 @@ def safe_namespace() -> dict[str, Any]:
     return {"sqrt": np.sqrt, "abs": np.abs, "log1p": np.log1p}
 
 
-def check_formula(text: str) -> None:
-    """Raise `FormulaError` unless every part of ``text`` is on the allow-list.
+#: Contrast names that may appear bare inside C(...), as in ``C(g, Sum)``.
+CONTRASTS = frozenset({"Treatment", "Sum", "Helmert", "Diff", "Poly"})
+
+
+def check_formula(text: str, *, strict: bool = True) -> tuple[frozenset[str], frozenset[str]]:
+    """Check ``text`` against the allow-list and return the columns it reads.
+
+    Returns ``(outcome_columns, all_columns)``. With ``strict=False`` nothing is
+    rejected (for --allow-python-formula) but the columns are still collected:
+    statreport does not rely on formulaic's ``required_variables``, which misses
+    columns inside stateful transforms such as ``center(x)``.
+
+    Raises `FormulaError` unless every part of ``text`` is on the allow-list.
 
     Allowed: column names (backtick-quoted or ``Q("...")`` for names that are not
     identifiers), numbers, the operators ``~ + - : * / **`` and parentheses,
@@ -97,6 +108,7 @@ def check_formula(text: str) -> None:
     if "`" in masked:
         raise FormulaError(f"formula '{text}' has an unmatched backtick (`)")
     python = _to_python(masked, text)
+    found: list[frozenset[str]] = []
     for side in python:
         try:
             tree = ast.parse(side, mode="eval")
@@ -104,7 +116,10 @@ def check_formula(text: str) -> None:
             raise FormulaError(
                 f"formula '{text}' is not a valid formula near '{_near(side, exc)}'"
             ) from exc
-        _Checker(side, text, quoted).visit(tree)
+        checker = _Checker(side, text, quoted, strict=strict)
+        checker.visit(tree)
+        found.append(frozenset(checker.columns))
+    return found[0], found[0] | found[1]
 
 
 def _to_python(masked: str, original: str) -> list[str]:
@@ -151,13 +166,17 @@ def _near(source: str, exc: SyntaxError) -> str:
 
 
 class _Checker(ast.NodeVisitor):
-    def __init__(self, source: str, formula: str, quoted: list[str]) -> None:
+    def __init__(self, source: str, formula: str, quoted: list[str], *, strict: bool) -> None:
         self.source = source
         self.formula = formula
         self.quoted = quoted
+        self.strict = strict
         self.call_stack: list[str] = []
+        self.columns: set[str] = set()
 
     def reject(self, node: ast.AST, what: str) -> None:
+        if not self.strict:
+            return
         piece = ast.get_source_segment(self.source, node) or what
         piece = re.sub(r"_bq(\d+)_", lambda m: self.quoted[int(m.group(1))], piece.replace("&", ":"))
         raise FormulaError(
@@ -168,10 +187,13 @@ class _Checker(ast.NodeVisitor):
         )
 
     def generic_visit(self, node: ast.AST) -> None:
-        if isinstance(node, (ast.Expression, ast.Load)):
+        if isinstance(node, (ast.Expression, ast.Load)) or not self.strict:
             super().generic_visit(node)
             return
         self.reject(node, _DESCRIBE.get(type(node), f"'{type(node).__name__}' syntax"))
+
+    def visit_Attribute(self, node: ast.Attribute) -> None:
+        self.reject(node, "attribute access")  # (permissive mode: a module, not a column)
 
     def visit_BinOp(self, node: ast.BinOp) -> None:
         if not isinstance(node.op, _BINARY):
@@ -197,6 +219,12 @@ class _Checker(ast.NodeVisitor):
     def visit_Name(self, node: ast.Name) -> None:
         if node.id.startswith("__") or node.id.endswith("__"):
             self.reject(node, f"the name '{node.id}'")
+            return
+        match = re.fullmatch(r"_bq(\d+)_", node.id)
+        if match:
+            self.columns.add(self.quoted[int(match.group(1))][1:-1])
+        elif not ("C" in self.call_stack and node.id in CONTRASTS):
+            self.columns.add(node.id)
 
     def visit_Constant(self, node: ast.Constant) -> None:
         if isinstance(node.value, bool) or not isinstance(node.value, (int, float, str)):
@@ -214,14 +242,16 @@ class _Checker(ast.NodeVisitor):
         if not isinstance(node.func, ast.Name) or node.func.id not in ALLOWED_CALLS:
             name = ast.get_source_segment(self.source, node.func) or "?"
             self.reject(node, f"the call '{name}(...)'")
-        name = node.func.id  # type: ignore[union-attr]
+        name = node.func.id if isinstance(node.func, ast.Name) else ""
         self.call_stack.append(name)
         for arg in node.args:
             if name in STRING_ARGUMENT_CALLS and isinstance(arg, ast.Constant) and isinstance(arg.value, str):
+                if name == "Q":
+                    self.columns.add(arg.value)
                 continue
             self.visit(arg)
         for keyword in node.keywords:
-            if keyword.arg is None or keyword.arg not in ALLOWED_CALLS[name]:
+            if keyword.arg is None or keyword.arg not in ALLOWED_CALLS.get(name, frozenset()):
                 self.reject(node, f"the keyword argument '{keyword.arg}=' to {name}(...)")
             if keyword.arg in STRING_KEYWORDS:
                 self._string_or_list(keyword.value)

@@ -23,13 +23,18 @@ def coefficient_table(
     """Wald z tests and confidence intervals, with odds ratios.
 
     With no covariance (``estimate.cov is None``) only the estimate and odds
-    ratio are given; every inferential column is NaN.
+    ratio are given; every inferential column is NaN. So it is for terms whose
+    estimates diverge (``estimate.separated_terms``).
     """
     b = estimate.params
     if estimate.cov is None:
         se = np.full_like(b, np.nan)
     else:
-        se = np.sqrt(np.diag(estimate.cov))
+        variance = np.diag(estimate.cov).copy()
+        variance[variance < 0] = np.nan  # a singular information matrix
+        se = np.sqrt(variance)
+    separated = np.array([name in estimate.separated_terms for name in names], dtype=bool)
+    se[separated] = np.nan
     with np.errstate(divide="ignore", invalid="ignore"):
         z = b / se
     p = 2.0 * stats.norm.sf(np.abs(z))
@@ -49,6 +54,7 @@ def coefficient_table(
             odds_ratio=float(odds[i]),
             or_ci_low=float(odds_low[i]),
             or_ci_high=float(odds_high[i]),
+            separated=bool(separated[i]),
         )
         for i in range(b.shape[0])
     )

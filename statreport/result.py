@@ -95,6 +95,7 @@ class Coefficient:
     odds_ratio: float
     or_ci_low: float
     or_ci_high: float
+    separated: bool = False  # estimate diverges (quasi-separation): no valid inference
 
 
 @dataclass(frozen=True)

@@ -51,12 +51,13 @@ def test_outcome_errors_name_the_problem(values, positive, words):
 
 def test_listwise_deletion_is_counted_per_column():
     frame = pd.DataFrame(
-        {"y": [0, 1, 0, 1, 1, 0, 1, 0], "a": [1.0, np.nan, 3, 4, 5, 2, np.nan, 1],
-         "b": [1.0, 2, np.nan, 1, 2, 2, np.nan, 3], "unused": [np.nan] * 8}
+        {"y": [0, 1, 0, 1, 1, 0, 1, 0, 1, 0, 0, 1, 1, 0],
+         "a": [1.0, np.nan, 3, 4, 5, 2, np.nan, 1, 2, 5, 4, 1, 3, 3],
+         "b": [1.0, 2, np.nan, 1, 2, 2, np.nan, 3, 1, 2, 3, 3, 2, 1], "unused": [np.nan] * 14}
     )
     result = statreport.fit("y ~ a + b", frame)
-    assert result.data.n_rows_read == 8
-    assert result.data.n_obs == 5
+    assert result.data.n_rows_read == 14
+    assert result.data.n_obs == 11
     assert result.data.n_dropped == 3
     assert dict(result.data.dropped_by_column) == {"a": 2, "b": 2, "y": 0}
     assert any(w.code == "rows_dropped" for w in result.warnings)

@@ -1,0 +1,300 @@
+"""Bad, hostile and hopeless input: documented exit code, one clear line, no file left behind."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from conftest import EXAMPLES
+
+from statreport.cli import main
+
+TUTORIAL = "x,y\n0,0\n1,1\n2,0\n3,0\n4,1\n5,1\n6,1\n7,1\n8,1\n9,1\n"
+
+
+def run(tmp_path: Path, capsys, formula: str, data: str | Path, *extra: str) -> tuple[int, str]:
+    """Run the CLI; assert one line on stderr, no traceback and no output left behind."""
+    out = tmp_path / "out"
+    out.mkdir(exist_ok=True)
+    code = main(["fit", formula, str(data), "-o", str(out / "r.html"), "-o", str(out / "r.json"), *extra])
+    err = capsys.readouterr().err
+    if code != 0:
+        assert err.count("\n") == 1, err
+        assert "Traceback" not in err and err.startswith("statreport: error:")
+        assert list(out.iterdir()) == [], "a failed run left a file behind"
+    return code, err
+
+
+def write(tmp_path: Path, name: str, content: str | bytes) -> Path:
+    path = tmp_path / name
+    path.write_bytes(content if isinstance(content, bytes) else content.encode())
+    return path
+
+
+# --- formulas are data, not code -------------------------------------------------------------
+
+INJECTIONS = [
+    "y ~ __import__('os').system('touch {sentinel}')",
+    "y ~ x + I(__import__('os').system('touch {sentinel}'))",
+    "y ~ {{__import__('os').system('touch {sentinel}')}}",
+    "y ~ x + open('{sentinel}', 'w').close()",
+    "y ~ x + C(x).__class__.__init__.__globals__",
+    "y ~ x + eval(\"__import__('os').system('touch {sentinel}')\")",
+    "y ~ x + [__import__('os').system('touch {sentinel}') for _ in x]",
+    "y ~ x + (lambda: __import__('os').system('touch {sentinel}'))()",
+    "I(__import__('os').system('touch {sentinel}')) ~ x",
+]
+
+
+@pytest.mark.parametrize("template", INJECTIONS)
+def test_formula_injection_is_refused_and_nothing_runs(template, tmp_path, capsys):
+    sentinel = tmp_path / "SENTINEL"
+    data = write(tmp_path, "d.csv", TUTORIAL)
+    code, err = run(tmp_path, capsys, template.format(sentinel=sentinel), data)
+    assert code == 2
+    assert "not allowed" in err or "not a valid formula" in err
+    assert not sentinel.exists()
+
+
+def test_injection_error_names_the_offending_piece(tmp_path, capsys):
+    data = write(tmp_path, "d.csv", TUTORIAL)
+    code, err = run(tmp_path, capsys, "y ~ x + np.log(x)", data)
+    assert code == 2
+    assert "np.log" in err and "--allow-python-formula" in err
+
+
+def test_allowed_transforms_still_work(tmp_path, capsys):
+    frame = pd.read_csv(EXAMPLES / "anes96.csv")
+    frame.to_csv(tmp_path / "a.csv", index=False)
+    formula = ("vote ~ C(party, Treatment('independent')) + log(age) + I(age ** 2) "
+               "+ center(self_lr) + sqrt(income)")
+    code, err = run(tmp_path, capsys, formula, tmp_path / "a.csv", "--positive", "Dole")
+    assert code == 0, err
+
+
+def test_allow_python_formula_opts_out(tmp_path, capsys):
+    data = write(tmp_path, "d.csv", TUTORIAL)
+    code, _ = run(tmp_path, capsys, "y ~ np.log1p(x)", data, "--allow-python-formula")
+    assert code == 0
+
+
+@pytest.mark.parametrize("name", ["my col", "a.b", "class", "C", "np"])
+def test_awkward_column_names_work_when_quoted(name, tmp_path, capsys):
+    data = write(tmp_path, "d.csv", TUTORIAL.replace("x,y", f'"{name}",y'))
+    for formula in (f"y ~ `{name}`", f"y ~ Q('{name}')"):
+        code, err = run(tmp_path, capsys, formula, data)
+        assert code == 0, (formula, err)
+
+
+# --- files -----------------------------------------------------------------------------------
+
+def test_empty_file(tmp_path, capsys):
+    code, err = run(tmp_path, capsys, "y ~ x", write(tmp_path, "e.csv", ""))
+    assert code == 3 and "empty" in err
+
+
+def test_header_only_file(tmp_path, capsys):
+    code, err = run(tmp_path, capsys, "y ~ x", write(tmp_path, "h.csv", "x,y\n"))
+    assert code == 3 and "no data rows" in err
+
+
+def test_utf8_bom_is_accepted(tmp_path, capsys):
+    code, err = run(tmp_path, capsys, "y ~ x", write(tmp_path, "b.csv", b"\xef\xbb\xbf" + TUTORIAL.encode()))
+    assert code == 0, err
+
+
+def test_non_utf8_file_names_line_and_encoding_option(tmp_path, capsys):
+    content = TUTORIAL.replace("x,y", "x,y,name") .replace("\n0,0\n", "\n0,0,caf\xe9\n")
+    lines = [line + ("" if "caf" in line or line == "x,y,name" else ",a") for line in content.splitlines()]
+    data = write(tmp_path, "l.csv", ("\n".join(lines) + "\n").encode("latin-1"))
+    code, err = run(tmp_path, capsys, "y ~ x + name", data)
+    assert code == 3 and "--encoding" in err and "line 2" in err and "0xe9" in err
+    code, err = run(tmp_path, capsys, "y ~ x", data, "--encoding", "latin-1")
+    assert code == 0, err
+
+
+def test_semicolon_file_is_detected(tmp_path, capsys):
+    code, err = run(tmp_path, capsys, "y ~ x", write(tmp_path, "s.csv", TUTORIAL.replace(",", ";")))
+    assert code == 0, err
+
+
+def test_ambiguous_delimiter_fails_loudly(tmp_path, capsys):
+    data = write(tmp_path, "a.csv", "x;y,z\n1;2,3\n4;5,6\n")
+    code, err = run(tmp_path, capsys, "y ~ x", data)
+    assert code == 3 and "--sep" in err
+
+
+def test_ragged_row_names_its_line(tmp_path, capsys):
+    data = write(tmp_path, "r.csv", TUTORIAL.replace("\n5,1\n", "\n5,1,7\n"))
+    code, err = run(tmp_path, capsys, "y ~ x", data)
+    assert code == 3 and "line 7" in err and "3 fields" in err
+
+
+def test_duplicate_column_name(tmp_path, capsys):
+    data = write(tmp_path, "d.csv", "x,y,x\n" + "".join(f"{i},{i % 2},{i}\n" for i in range(10)))
+    code, err = run(tmp_path, capsys, "y ~ x", data)
+    assert code == 3 and "'x' appears 2 times" in err
+
+
+def test_missing_column_suggests_nearest(tmp_path, capsys):
+    code, err = run(tmp_path, capsys, "y ~ X1", write(tmp_path, "d.csv", TUTORIAL.replace("x,y", "x1,y")))
+    assert code == 2 and "did you mean 'x1'" in err
+
+
+def test_output_equal_to_input_or_in_missing_folder(tmp_path, capsys):
+    data = write(tmp_path, "d.json", "{}")
+    assert main(["fit", "y ~ x", str(data), "-o", str(data)]) == 2
+    assert data.read_text() == "{}"
+    capsys.readouterr()
+
+
+# --- outcomes --------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(
+    ("y", "extra", "words"),
+    [
+        ([1] * 10, (), "constant"),
+        ([0, 1, 2] * 3 + [0], (), "3 distinct values"),
+        ([1, 2] * 5, (), "--positive"),
+        ([0.5, 0.25] * 5, (), "fractional"),
+        (["yes", "no"] * 5, (), "--positive"),
+        (["yes", "no"] * 5, ("--positive", "maybe"), "not a value"),
+    ],
+)
+def test_outcome_problems(y, extra, words, tmp_path, capsys):
+    frame = pd.DataFrame({"x": range(10), "y": y})
+    frame.to_csv(tmp_path / "o.csv", index=False)
+    code, err = run(tmp_path, capsys, "y ~ x", tmp_path / "o.csv", *extra)
+    assert code == 3
+    assert words in err and ("'y'" in err or "--positive 'maybe'" in err)
+
+
+# --- values ----------------------------------------------------------------------------------
+
+def test_numbers_stored_as_text(tmp_path, capsys):
+    data = tmp_path / "n.csv"
+    frame = pd.DataFrame({"y": [i % 2 for i in range(10)], "x": [f"{i},5" for i in range(10)]})
+    frame.to_csv(data, index=False)
+    code, err = run(tmp_path, capsys, "y ~ x", data)
+    assert code == 3 and "numbers written as text" in err and "--decimal" in err
+
+
+def test_decimal_comma_option_reads_them(tmp_path, capsys):
+    frame = pd.DataFrame({"y": [0, 1, 0, 0, 1, 1, 1, 0, 1, 1], "x": [f"{i},5" for i in range(10)]})
+    frame.to_csv(tmp_path / "n.csv", index=False, sep=";")
+    code, err = run(tmp_path, capsys, "y ~ x", tmp_path / "n.csv", "--decimal", ",")
+    assert code == 0, err
+
+
+def test_infinite_value_names_column_and_row(tmp_path, capsys):
+    data = write(tmp_path, "i.csv", TUTORIAL.replace("\n3,0\n", "\ninf,0\n"))
+    code, err = run(tmp_path, capsys, "y ~ x", data)
+    assert code == 3 and "'x'" in err and "infinite" in err and "data row 4" in err
+
+
+def test_every_row_missing(tmp_path, capsys):
+    data = write(tmp_path, "m.csv", "x,y\n" + "".join(f",{i % 2}\n" for i in range(10)))
+    code, err = run(tmp_path, capsys, "y ~ x", data)
+    assert code == 3 and "no complete rows" in err
+
+
+def test_missing_raise(tmp_path, capsys):
+    data = write(tmp_path, "m.csv", TUTORIAL.replace("\n4,1\n", "\n,1\n"))
+    code, err = run(tmp_path, capsys, "y ~ x", data, "--missing", "raise")
+    assert code == 3 and "'x'" in err and "data row 5" in err
+
+
+def test_fewer_rows_than_parameters(tmp_path, capsys):
+    data = write(tmp_path, "f.csv", "x,z,w,y\n1,2,3,0\n2,1,1,1\n3,3,2,0\n")
+    code, err = run(tmp_path, capsys, "y ~ x + z + w", data)
+    assert code == 3 and "parameters" in err
+
+
+def test_huge_categorical_is_refused_before_allocating(tmp_path, capsys, monkeypatch):
+    import statreport.checks as checks
+
+    monkeypatch.setattr(checks, "MAX_DESIGN_BYTES", 10_000)
+    frame = pd.DataFrame({"y": np.arange(400) % 2, "id": [f"id{i}" for i in range(400)]})
+    frame.to_csv(tmp_path / "c.csv", index=False)
+    code, err = run(tmp_path, capsys, "y ~ id", tmp_path / "c.csv")
+    assert code == 3 and "'id'" in err and "400 distinct values" in err
+
+
+def test_sparse_levels_are_warned_about():
+    import statreport
+
+    rng = np.random.default_rng(3)
+    frame = pd.DataFrame({"y": rng.integers(0, 2, 100), "g": ["a"] * 50 + ["b"] * 47 + ["c"] * 3})
+    result = statreport.fit("y ~ g", frame)
+    assert any(w.code == "sparse_levels" and "'c' (3)" in w.message for w in result.warnings)
+
+
+# --- estimation --------------------------------------------------------------------------------
+
+def test_collinear_columns_are_named_exit_4(tmp_path, capsys):
+    frame = pd.DataFrame({"y": [0, 1, 0, 0, 1, 1, 0, 1, 1, 0], "a": range(10)})
+    frame["b"] = frame["a"] * 2 + 1
+    frame.to_csv(tmp_path / "c.csv", index=False)
+    code, err = run(tmp_path, capsys, "y ~ a + b", tmp_path / "c.csv")
+    assert code == 4 and "'b'" in err and "linear combination" in err
+
+
+def test_dummy_trap_names_the_redundant_level(tmp_path, capsys):
+    frame = pd.DataFrame({"y": [0, 1, 0, 0, 1, 1, 0, 1, 1, 0] * 2,
+                          "g": ["a", "b"] * 10})
+    frame["ga"] = (frame["g"] == "a").astype(int)
+    frame.to_csv(tmp_path / "d.csv", index=False)
+    code, err = run(tmp_path, capsys, "y ~ g + ga", tmp_path / "d.csv")
+    assert code == 4 and "'ga'" in err
+
+
+def test_complete_separation_exit_4_names_variable(tmp_path, capsys):
+    data = write(tmp_path, "s.csv", "x,y\n" + "".join(f"{i},{int(i > 4)}\n" for i in range(10)))
+    code, err = run(tmp_path, capsys, "y ~ x", data)
+    assert code == 4 and "complete separation" in err and "'x'" in err and "penalized" in err
+
+
+def quasi_separated(tmp_path) -> Path:
+    rng = np.random.default_rng(0)
+    n = 200
+    frame = pd.DataFrame({"x": rng.normal(size=n), "g": rng.choice(["a", "b", "c"], n)})
+    frame["y"] = (rng.random(n) < 0.4).astype(int)
+    frame.loc[frame["g"] == "c", "y"] = 1
+    path = tmp_path / "q.csv"
+    frame.to_csv(path, index=False)
+    return path
+
+
+def test_quasi_separation_is_shown_prominently(tmp_path, capsys):
+    code, _ = run(tmp_path, capsys, "y ~ x + g", quasi_separated(tmp_path))
+    assert code == 0
+    html = (tmp_path / "out" / "r.html").read_text()
+    alert = html[html.index('role="alert"'): html.index("</section>")]
+    assert "quasi-complete separation" in alert and "g[T.c]" in alert
+    import json
+
+    document = json.loads((tmp_path / "out" / "r.json").read_text())
+    row = next(c for c in document["coefficients"] if c["term"] == "g[T.c]")
+    assert row["p_value"] is None and row["std_error"] is None and row["separated"] is True
+
+
+def test_strict_turns_warnings_into_exit_4(tmp_path, capsys):
+    code, err = run(tmp_path, capsys, "y ~ x + g", quasi_separated(tmp_path), "--strict")
+    assert code == 4 and "--strict" in err and "separation" in err
+
+
+def test_non_convergence_is_a_top_warning(monkeypatch):
+    import statreport
+    import statreport.estimate as estimate
+
+    monkeypatch.setattr(estimate, "MAX_NEWTON_ITERATIONS", 1)
+    result = statreport.fit("y ~ x", EXAMPLES / "tutorial.csv")
+    assert result.warnings[0].code == "not_converged"
+    assert "1 of 1 iterations" in result.warnings[0].message
+
+
+def test_sentinel_dir_is_clean():
+    assert not any(p.name == "SENTINEL" for p in Path(os.getcwd()).iterdir())
