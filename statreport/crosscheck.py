@@ -30,10 +30,17 @@ def crosscheck_sklearn(design: Design, estimate: Estimate, *, threshold: float) 
     )
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        model.fit(design.X, design.y)
-    converged = not any(issubclass(w.category, ConvergenceWarning) for w in caught)
-    theirs = model.coef_.ravel()
-    probabilities = model.predict_proba(design.X)[:, 1]
+        try:
+            model.fit(design.X, design.y)
+            theirs = model.coef_.ravel()
+            probabilities = model.predict_proba(design.X)[:, 1]
+            failed = not (np.all(np.isfinite(theirs)) and np.all(np.isfinite(probabilities)))
+        except (ValueError, ArithmeticError, np.linalg.LinAlgError):
+            failed = True
+    if failed:  # scikit-learn could not fit at all: the check fails, visibly
+        theirs = np.full_like(estimate.params, np.nan)
+        probabilities = np.full_like(estimate.probabilities, np.nan)
+    converged = not failed and not any(issubclass(w.category, ConvergenceWarning) for w in caught)
     ours = estimate.params
     coef_diff = np.abs(theirs - ours)
     prob_diff = float(np.max(np.abs(probabilities - estimate.probabilities)))

@@ -64,8 +64,16 @@ def load_data(
     import pandas as pd
 
     if isinstance(source, pd.DataFrame):
-        _check_columns(columns, [str(c) for c in source.columns], "the DataFrame")
-        frame = source.loc[:, [c for c in source.columns if str(c) in columns]]
+        names = [str(c) for c in source.columns]
+        for name in sorted(columns):
+            if names.count(name) > 1:
+                raise DataError(
+                    f"column '{name}' appears {names.count(name)} times in the DataFrame; "
+                    "rename the duplicates"
+                )
+        _check_columns(columns, names, "the DataFrame")
+        keep = [i for i, name in enumerate(names) if name in columns]
+        frame = source.iloc[:, keep].set_axis([names[i] for i in keep], axis=1)
         return LoadedData(frame, "<DataFrame>", "dataframe", None, None, None)
     if not isinstance(source, (str, Path)):
         raise DataError(

@@ -60,11 +60,19 @@ def fit_mle(design: Design) -> Estimate:
             model = Logit(design.y, design.X)
             fitted = model.fit(method="newton", maxiter=MAX_NEWTON_ITERATIONS, disp=False)
             cov = np.asarray(fitted.cov_params(), dtype=np.float64)
+            params = np.asarray(fitted.params, dtype=np.float64)
+            probabilities = expit(design.X @ params)
         except np.linalg.LinAlgError as exc:
             raise FitError(_singular_message(design, [])) from exc
+    if not (np.all(np.isfinite(params)) and np.all(np.isfinite(probabilities))):
+        magnitude = np.max(np.abs(design.X), axis=0)
+        worst = design.column_names[int(np.argmax(magnitude))]
+        raise FitError(
+            "the fit broke down numerically (non-finite estimates); column "
+            f"'{worst}' has values as large as {magnitude.max():.3g}: rescale it "
+            "(e.g. other units, or log) and refit"
+        )
     retvals = fitted.mle_retvals
-    params = np.asarray(fitted.params, dtype=np.float64)
-    probabilities = expit(design.X @ params)
     converged = bool(retvals.get("converged", False))
     found = [w for w in _report_warnings(caught) if w.code != "perfect_separation"]
     separated: tuple[str, ...] = ()
@@ -132,7 +140,10 @@ def redundant_columns(X: np.ndarray, names: tuple[str, ...], *, tol: float = 1e-
     sum of squares, after regressing it on the columns kept so far, is below
     ``tol`` times its own sum of squares is redundant.
     """
-    gram = X.T @ X
+    scale = np.max(np.abs(X), axis=0) if X.size else np.ones(X.shape[1])
+    scale[scale == 0] = 1.0
+    scaled = X / scale  # linear dependence does not change; the Gram cannot overflow
+    gram = scaled.T @ scaled
     kept: list[int] = []
     redundant: list[str] = []
     for j in range(gram.shape[0]):
