@@ -38,12 +38,18 @@ def main() -> int:
         generate(args.size)
 
     t0 = time.perf_counter()
+    import formulaic  # noqa: F401
+    import jinja2  # noqa: F401
+    import pandas  # noqa: F401
+    import pyarrow.csv  # noqa: F401
+    import scipy.stats  # noqa: F401
+    import sklearn.linear_model  # noqa: F401
+    import sklearn.metrics  # noqa: F401
+    import statsmodels.discrete.discrete_model  # noqa: F401
+
     import statreport
     from statreport import api, classification, crosscheck, data, design, estimate, inference  # noqa: F401
     from statreport.report import write_reports
-
-    import formulaic, jinja2, pandas, pyarrow.csv, scipy.stats, sklearn.linear_model, sklearn.metrics  # noqa: E401,F401,I001
-    import statsmodels.discrete.discrete_model  # noqa: F401
     t_import = time.perf_counter() - t0
 
     profiler = cProfile.Profile()

@@ -103,7 +103,7 @@ def measure(cmd: list[str], *, log_dir: Path, name: str, timeout: float) -> dict
     }
     if proc.returncode != 0 or timed_out.is_set():
         tail = (log_dir / f"{name}.stderr").read_text(errors="replace").strip().splitlines()[-5:]
-        result["error"] = ("timed out after %gs; " % timeout if timed_out.is_set() else "") + (
+        result["error"] = (f"timed out after {timeout:g}s; " if timed_out.is_set() else "") + (
             " | ".join(tail) or f"exit code {proc.returncode}"
         )
     return result
@@ -265,7 +265,18 @@ def git_state() -> dict:
     return {
         "commit": git("rev-parse", "--short", "HEAD"),
         "statreport_dirty": bool(git("status", "--porcelain", "--", "statreport", "templates")),
+        # what the editable install ran: a hash of the working tree's package sources
+        "statreport_tree": git("hash-object", *sorted(str(p) for p in (REPO / "statreport").rglob("*.py"))),
     }
+
+
+def tree_fingerprint(state: dict) -> str | None:
+    tree = state.get("statreport_tree")
+    if not tree:
+        return None
+    import hashlib
+
+    return hashlib.sha256(tree.encode()).hexdigest()[:12]
 
 
 # --------------------------------------------------------------------------- targets
@@ -303,14 +314,21 @@ def fmt(value: float | None, digits: int = 2) -> str:
     return f"{value:,.{digits}f}"
 
 
+def ratio(value: float | None) -> str:
+    return "—" if value is None else f"{value:.1f}x"
+
+
 def render_markdown(report: dict) -> str:
-    m = report["machine"]
+    m, g = report["machine"], report["git"]
     lines = [
         "# statreport benchmark",
         "",
         f"{report['timestamp']} · statreport {m.get('versions', {}).get('statreport')} "
-        f"(git {report['git']['commit']}{', statreport/ modified' if report['git']['statreport_dirty'] else ''})",
+        f"(git {g['commit']}{' + uncommitted changes' if g['statreport_dirty'] else ''},"
+        f" source fingerprint {g['source_fingerprint']})",
         "",
+        *(["**Warning: statreport's source changed during this run; sizes may have run different code.**", ""]
+          if report["git"]["source_changed_during_run"] else []),
         f"Formula: `{report['formula']}` (14 parameters), synthetic data from `benchmarks/generate.py`.",
         "",
         "| rows | statreport wall s | statreport peak MiB | plain wall s | plain peak MiB "
@@ -322,7 +340,7 @@ def render_markdown(report: dict) -> str:
         lines.append(
             f"| {size} | {fmt(row.get('statreport_wall_s'))} | {fmt(row.get('statreport_peak_mib'), 0)} "
             f"| {fmt(row.get('plain_wall_s'))} | {fmt(row.get('plain_peak_mib'), 0)} "
-            f"| {fmt(row.get('speed_ratio'), 1)}x | {fmt(row.get('memory_ratio'), 1)}x "
+            f"| {ratio(row.get('speed_ratio'))} | {ratio(row.get('memory_ratio'))} "
             f"| {row['runs']} | {a.get('estimate_max_abs_diff', float('nan')):.1e} |"
         )
     x = report["extra"]
@@ -357,6 +375,9 @@ def render_markdown(report: dict) -> str:
             f"converged {sc['converged']}; plain ({pc['solver']}, defaults) max |Δcoef| "
             f"{pc['max_abs_coef_diff']:.1e}, converged {pc['converged']} in {pc['n_iter']} iterations."
         )
+        if a.get("plain_phase_timings_s"):
+            lines.append("  Plain script's steps (s): " + ", ".join(
+                f"{k} {v:.2f}" for k, v in a["plain_phase_timings_s"].items()))
     lines += ["", "## Machine", ""]
     lines.append(f"- CPU: {m['cpu']}, {m['cores']} cores ({m['usable_cores']} usable), "
                  f"RAM {m['ram_gib']} GiB, {m['os']}")
@@ -383,7 +404,7 @@ def print_table(report: dict) -> None:
         rows.append((
             size, fmt(row.get("statreport_wall_s")), fmt(row.get("statreport_peak_mib"), 0),
             fmt(row.get("plain_wall_s")), fmt(row.get("plain_peak_mib"), 0),
-            fmt(row.get("speed_ratio"), 1) + "x", fmt(row.get("memory_ratio"), 1) + "x",
+            ratio(row.get("speed_ratio")), ratio(row.get("memory_ratio")),
             f"{a['estimate_max_abs_diff']:.1e}" if "estimate_max_abs_diff" in a else "—",
         ))
     widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
@@ -407,6 +428,11 @@ def print_table(report: dict) -> None:
     print(f"machine: {m['cpu']}, {m['cores']} cores ({m['usable_cores']} usable), RAM {m['ram_gib']} GiB")
     print(f"python {m.get('python')}; " + ", ".join(
         f"{k} {v}" for k, v in (m.get("versions") or {}).items() if v))
+    g = report["git"]
+    print(f"statreport source: git {g['commit']}{' + uncommitted changes' if g['statreport_dirty'] else ''}"
+          f" (fingerprint {g['source_fingerprint']})")
+    if g["source_changed_during_run"]:
+        print("WARNING: statreport's source changed during the run; the sizes may have run different code")
     for size, row in report["sizes"].items():
         for side in ("statreport", "plain"):
             if row.get(f"{side}_error"):
@@ -551,6 +577,15 @@ def main(argv: list[str] | None = None) -> int:
                     extra[f"{name}_error"] = s["error"]
                     extra["error"] = True
 
+    end = git_state()
+    start = report["git"]
+    report["git"] = {
+        "commit": start["commit"],
+        "statreport_dirty": start["statreport_dirty"],
+        "source_fingerprint": tree_fingerprint(start),
+        "commit_at_end": end["commit"],
+        "source_changed_during_run": tree_fingerprint(start) != tree_fingerprint(end),
+    }
     report["sizes"] = {size_label(n): row for n, row in results.items()}
     report["extra"] = extra
     report["targets"] = evaluate_targets(results, {**extra, "error": extra.get("error")})

@@ -85,6 +85,7 @@ def fit(
 
     from .classification import classify
     from .crosscheck import crosscheck_sklearn
+    from .curves import figure_data
     from .data import load_data
     from .design import build_design
     from .estimate import fit_mle
@@ -129,6 +130,7 @@ def fit(
         versions=_versions(),
         title=title,
         date=_report_date(date),
+        figures=figure_data(design, estimate.params, estimate.probabilities, threshold=threshold),
     )
 
 

@@ -74,7 +74,7 @@ def build_parser() -> argparse.ArgumentParser:
     fit.add_argument("data", help="data file: .csv, .tsv or .parquet")
     fit.add_argument(
         "-o", "--output", action="append", default=[], metavar="PATH", type=Path,
-        help="report file; the format comes from the extension (.html, .json); repeat for more",
+        help="report file; the format comes from the extension (.html, .pdf, .json); repeat for more",
     )
     fit.add_argument(
         "--positive", metavar="LABEL",
@@ -89,6 +89,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="confidence level of the intervals (default: 0.95)",
     )
     fit.add_argument("--title", help="report title (default: 'Logistic regression report')")
+    fit.add_argument(
+        "--page-size", default="a4", choices=("a4", "letter"),
+        help="paper size of a PDF report (default: a4)",
+    )
     fit.add_argument(
         "--date", metavar="TEXT",
         help="date printed on the report (default: SOURCE_DATE_EPOCH if set, else none)",
@@ -189,7 +193,7 @@ def _run_fit(args: argparse.Namespace) -> int:
                 f"--strict: the report has {len(serious)} warning(s), no report written: "
                 + "; ".join(w.message for w in serious)
             )
-    written = write_reports(result, args.output)
+    written = write_reports(result, args.output, page_size=args.page_size)
     if not args.quiet:
         elapsed = time.perf_counter() - started
         for warning in result.warnings:

@@ -8,7 +8,7 @@ dictionary, the HTML) are built on request and never cached on the object.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -131,6 +131,48 @@ class CrossCheck:
 
 
 @dataclass(frozen=True)
+class RocCurve:
+    fpr: tuple[float, ...]
+    tpr: tuple[float, ...]
+
+
+@dataclass(frozen=True)
+class CalibrationBin:
+    mean_predicted: float
+    observed_rate: float
+    count: int
+
+
+@dataclass(frozen=True)
+class ProbabilityHistogram:
+    edges: tuple[float, ...]  # bins + 1 edges on [0, 1]
+    events: tuple[int, ...]  # counts of observed events per bin
+    non_events: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class EffectCurve:
+    """Fitted probability against the single continuous predictor."""
+
+    predictor: str
+    grid: tuple[float, ...]
+    probability: tuple[float, ...]
+    logit: tuple[float, ...]
+    boundary: float | None  # predictor value where the probability crosses the threshold
+    x: tuple[float, ...]  # observations (all, or an even sample) ...
+    y: tuple[float, ...]  # ... with their outcome (0/1), or binned proportions
+    binned: bool
+
+
+@dataclass(frozen=True)
+class FigureData:
+    roc: RocCurve
+    calibration: tuple[CalibrationBin, ...]
+    histogram: ProbabilityHistogram
+    effect: EffectCurve | None
+
+
+@dataclass(frozen=True)
 class FitResult:
     """Everything a statreport report says, as plain immutable data.
 
@@ -156,6 +198,7 @@ class FitResult:
     versions: tuple[tuple[str, str], ...] = ()
     title: str | None = None
     date: str | None = None
+    figures: FigureData | None = field(default=None, repr=False)
 
     # --- tables as DataFrames (fresh copies: the result itself never changes)
     @property
@@ -194,6 +237,12 @@ class FitResult:
         from .report import write_report
 
         return write_report(self, path, format="html")
+
+    def to_pdf(self, path: str | Path, *, page_size: str = "a4") -> Path:
+        """Write the PDF report (WeasyPrint; A4 or ``page_size="letter"``) atomically to ``path``."""
+        from .report import write_report
+
+        return write_report(self, path, format="pdf", page_size=page_size)
 
     def _repr_html_(self) -> str:
         from .report.html import render_html

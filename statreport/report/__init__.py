@@ -1,4 +1,4 @@
-"""Rendering a `FitResult`: JSON and HTML (Jinja2), written atomically.
+"""Rendering a `FitResult`: JSON, HTML (Jinja2) and PDF (WeasyPrint), written atomically.
 
 The output format comes from the file extension. `write_reports` renders
 every requested file in memory first and only then writes them, so a
@@ -13,7 +13,7 @@ from pathlib import Path
 from ..errors import RenderError, UsageError
 from ..result import FitResult
 
-FORMATS: dict[str, str] = {".html": "html", ".htm": "html", ".json": "json"}
+FORMATS: dict[str, str] = {".html": "html", ".htm": "html", ".json": "json", ".pdf": "pdf"}
 
 
 def format_for(path: str | Path) -> str:
@@ -40,9 +40,13 @@ def _renderer(fmt: str) -> Callable[[FitResult], bytes]:
     raise UsageError(f"format must be one of {sorted(set(FORMATS.values()))}; got {fmt!r}")
 
 
-def render(result: FitResult, fmt: str) -> bytes:
-    """Render ``result`` as ``fmt`` ('html' or 'json') and return the bytes."""
+def render(result: FitResult, fmt: str, *, page_size: str = "a4") -> bytes:
+    """Render ``result`` as ``fmt`` ('html', 'pdf' or 'json') and return the bytes."""
     try:
+        if fmt == "pdf":
+            from .pdf import render_pdf
+
+            return render_pdf(result, page_size=page_size)
         return _renderer(fmt)(result)
     except (UsageError, RenderError):
         raise
@@ -50,18 +54,22 @@ def render(result: FitResult, fmt: str) -> bytes:
         raise RenderError(f"cannot render the {fmt} report: {exc}") from exc
 
 
-def write_reports(result: FitResult, paths: Sequence[str | Path]) -> list[Path]:
+def write_reports(
+    result: FitResult, paths: Sequence[str | Path], *, page_size: str = "a4"
+) -> list[Path]:
     """Render every path's format in memory, then write each file atomically."""
     from ..output import write_atomic
 
     targets = [(Path(p), format_for(p)) for p in paths]
-    payloads = [(path, render(result, fmt)) for path, fmt in targets]
+    payloads = [(path, render(result, fmt, page_size=page_size)) for path, fmt in targets]
     return [write_atomic(path, payload) for path, payload in payloads]
 
 
-def write_report(result: FitResult, path: str | Path, *, format: str | None = None) -> Path:
+def write_report(
+    result: FitResult, path: str | Path, *, format: str | None = None, page_size: str = "a4"
+) -> Path:
     """Write one report; ``format`` defaults to the one the extension names."""
     from ..output import write_atomic
 
     fmt = format or format_for(path)
-    return write_atomic(Path(path), render(result, fmt))
+    return write_atomic(Path(path), render(result, fmt, page_size=page_size))

@@ -72,13 +72,23 @@ def display_rows(result: FitResult) -> list[dict[str, Any]]:
     return rows
 
 
-def render_html(result: FitResult, *, fragment: bool = False) -> str:
-    """Render the report; ``fragment=True`` gives the body only (for notebooks)."""
+def render_html(
+    result: FitResult, *, fragment: bool = False, pdf: bool = False, with_figures: bool = True
+) -> str:
+    """Render the report; ``fragment=True`` gives the body only (for notebooks).
+
+    ``pdf=True`` adds the print stylesheet (pages, running header, page numbers).
+    """
+    from .figures import render_figures
+
+    figures = {f.key: f for f in render_figures(result)} if with_figures else {}
     template = _environment().get_template(TEMPLATE)
     return str(
         template.render(
             r=result,
             fragment=fragment,
+            pdf=pdf,
+            figures=figures,
             version=__version__,
             labels=labels,
             coefficient_display=display_rows(result),

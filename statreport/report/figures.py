@@ -1,0 +1,268 @@
+"""Figures as deterministic SVG, drawn with matplotlib's object API on the Agg stack.
+
+No pyplot (no global state), ``text.parse_math`` off so a ``$`` in a label
+stays a dollar sign, text drawn as paths with matplotlib's own DejaVu fonts so
+the figures look the same on every machine, a fixed ``svg.hashsalt`` and no
+date metadata so the same result gives the same bytes. Every figure draws
+from the small frozen data in ``FitResult.figures``, never from raw rows.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from ..result import FitResult
+from . import labels
+
+INK = "#1c2330"
+BLUE = "#1f4e79"
+ORANGE = "#c0504d"
+GREY = "#8a929e"
+
+RC = {
+    "svg.hashsalt": "statreport",
+    "svg.fonttype": "none",
+    "text.parse_math": False,
+    "font.family": "DejaVu Sans",
+    "font.size": 9,
+    "axes.edgecolor": INK,
+    "axes.labelcolor": INK,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "xtick.color": INK,
+    "ytick.color": INK,
+    "axes.titlesize": 10,
+    "axes.titleweight": "bold",
+    "legend.frameon": False,
+}
+
+
+@dataclass(frozen=True)
+class Figure:
+    key: str
+    title: str
+    caption: str
+    svg: bytes
+
+    @property
+    def data_uri(self) -> str:
+        return "data:image/svg+xml;base64," + base64.b64encode(self.svg).decode("ascii")
+
+
+def _svg(draw: Callable[[Any], None], size: tuple[float, float]) -> bytes:
+    import matplotlib
+    from matplotlib.backends.backend_svg import FigureCanvasSVG
+    from matplotlib.figure import Figure as MplFigure
+
+    with matplotlib.rc_context(RC):
+        figure = MplFigure(figsize=size, layout="constrained")
+        FigureCanvasSVG(figure)
+        draw(figure)
+        buffer = io.BytesIO()
+        figure.savefig(buffer, format="svg", metadata={"Date": None})
+    return buffer.getvalue()
+
+
+def term_labels(result: FitResult) -> dict[str, str]:
+    """Readable labels for design columns: 'party: weak democrat' for a dummy column."""
+    mapping = {}
+    for cat in result.model.categoricals:
+        for level in cat.levels:
+            mapping[f"{cat.term}[T.{level}]"] = f"{cat.variable}: {level}"
+    return {row.term: mapping.get(row.term, row.term) for row in result.coefficient_rows}
+
+
+def forest_plot(result: FitResult) -> bytes:
+    names = term_labels(result)
+    rows = [r for r in result.coefficient_rows if r.term != "Intercept" and not r.separated]
+    height = 0.9 + 0.28 * max(len(rows), 1)
+
+    def draw(figure: Any) -> None:
+        ax = figure.add_subplot()
+        positions = list(range(len(rows)))[::-1]  # table order, top to bottom
+        for y, row in zip(positions, rows, strict=True):
+            finite = all(math.isfinite(v) and v > 0 for v in (row.or_ci_low, row.or_ci_high))
+            if finite:
+                ax.plot([row.or_ci_low, row.or_ci_high], [y, y], color=BLUE, linewidth=1.4)
+            if math.isfinite(row.odds_ratio) and row.odds_ratio > 0:
+                ax.plot([row.odds_ratio], [y], marker="s" if finite else "D", markersize=5,
+                        color=BLUE if finite else ORANGE, linestyle="none")
+        ax.axvline(1.0, color=GREY, linewidth=0.9, linestyle="--")
+        ax.set_xscale("log")
+        _plain_log_ticks(ax, [v for r in rows for v in (r.or_ci_low, r.or_ci_high, r.odds_ratio)])
+        ax.set_yticks(positions, [names[r.term] for r in rows])
+        ax.set_xlabel(f"Odds ratio ({labels.ci_label(result.ci_level)} CI, log scale)")
+        ax.set_ylim(-0.7, len(rows) - 0.3)
+
+    return _svg(draw, (6.4, height))
+
+
+def _plain_log_ticks(ax: Any, values: list[float]) -> None:
+    """Log-axis ticks at 1-2-5 values written plainly (0.5, 1, 2), not as 10^x mathtext."""
+    from matplotlib.ticker import FixedLocator, FuncFormatter, NullFormatter, NullLocator
+
+    finite = [v for v in values if math.isfinite(v) and v > 0] + [1.0]
+    low, high = min(finite), max(finite)
+    for mantissas in ((1,), (1, 2, 5), (1, 2, 3, 4, 5, 6, 7, 8, 9)):
+        ticks = [m * 10.0**e for e in range(-12, 13) for m in mantissas
+                 if low / 1.05 <= m * 10.0**e <= high * 1.05]
+        if len(ticks) >= 4:
+            break
+    if len(ticks) > 9:
+        ticks = ticks[:: math.ceil(len(ticks) / 9)]
+    ax.xaxis.set_major_locator(FixedLocator(ticks))
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
+    ax.xaxis.set_minor_locator(NullLocator())
+    ax.xaxis.set_minor_formatter(NullFormatter())
+
+
+def _event_label(result: FitResult) -> str:
+    positive = result.model.positive_class
+    return "1" if positive in ("1", "True", "true") else f"1 ({positive})"
+
+
+def roc_plot(result: FitResult) -> bytes:
+    assert result.figures is not None
+    roc = result.figures.roc
+
+    def draw(figure: Any) -> None:
+        ax = figure.add_subplot()
+        ax.plot([0, 1], [0, 1], color=GREY, linewidth=0.9, linestyle="--", label="chance")
+        ax.plot(roc.fpr, roc.tpr, color=BLUE, linewidth=1.6,
+                label=f"model (AUC = {result.classification.auc:.3f})")
+        ax.set_xlabel("False positive rate (1 \u2212 specificity)")
+        ax.set_ylabel("True positive rate (sensitivity)")
+        ax.set_xlim(0, 1)
+        ax.set_ylim(0, 1.01)
+        ax.set_aspect("equal")
+        ax.legend(loc="lower right")
+
+    return _svg(draw, (3.6, 3.5))
+
+
+def calibration_plot(result: FitResult) -> bytes:
+    assert result.figures is not None
+    bins = result.figures.calibration
+
+    def draw(figure: Any) -> None:
+        ax = figure.add_subplot()
+        ax.plot([0, 1], [0, 1], color=GREY, linewidth=0.9, linestyle="--", label="perfect calibration")
+        ax.plot([b.mean_predicted for b in bins], [b.observed_rate for b in bins], color=BLUE,
+                marker="o", markersize=4, linewidth=1.2, label=f"model ({len(bins)} groups)")
+        ax.set_xlabel("Mean predicted probability")
+        ax.set_ylabel("Observed event rate")
+        ax.set_xlim(0, 1)
+        ax.set_ylim(0, 1.01)
+        ax.set_aspect("equal")
+        ax.legend(loc="upper left")
+
+    return _svg(draw, (3.6, 3.5))
+
+
+def probability_plot(result: FitResult) -> bytes:
+    assert result.figures is not None
+    hist = result.figures.histogram
+    threshold = result.classification.threshold
+    event = _event_label(result)
+
+    def draw(figure: Any) -> None:
+        ax = figure.add_subplot()
+        edges = list(hist.edges)
+        ax.stairs(hist.non_events, edges, color=GREY, fill=True, alpha=0.55, label="observed 0")
+        ax.stairs(hist.events, edges, color=BLUE, linewidth=1.5, label=f"observed {event}")
+        ax.axvline(threshold, color=ORANGE, linewidth=1.2, label=f"threshold {threshold:g}")
+        ax.set_xlim(0, 1)
+        ax.set_xlabel("Predicted probability")
+        ax.set_ylabel("Observations")
+        ax.legend(loc="upper center")
+
+    return _svg(draw, (3.6, 3.5))
+
+
+def confusion_plot(result: FitResult) -> bytes:
+    c = result.classification
+    counts = [[c.tn, c.fp], [c.fn, c.tp]]
+    total = max(c.tn + c.fp + c.fn + c.tp, 1)
+
+    def draw(figure: Any) -> None:
+        ax = figure.add_subplot()
+        ax.imshow(counts, cmap="Blues", vmin=0, vmax=max(max(row) for row in counts) or 1)
+        for i in range(2):
+            for j in range(2):
+                share = counts[i][j] / total
+                dark = counts[i][j] > 0.55 * max(max(row) for row in counts)
+                ax.text(j, i, f"{counts[i][j]:,}\n{share:.1%}", ha="center", va="center",
+                        color="white" if dark else INK, fontsize=10)
+        ax.set_xticks([0, 1], ["0", "1"])
+        ax.set_yticks([0, 1], ["0", "1"])
+        ax.set_xlabel("Predicted")
+        ax.set_ylabel("Observed")
+        for spine in ax.spines.values():
+            spine.set_visible(False)
+
+    return _svg(draw, (3.4, 3.1))
+
+
+def effect_plot(result: FitResult) -> bytes:
+    assert result.figures is not None and result.figures.effect is not None
+    effect = result.figures.effect
+
+    def draw(figure: Any) -> None:
+        left, right = figure.subplots(1, 2)
+        if effect.binned:
+            left.plot(effect.x, effect.y, linestyle="none", marker="o", markersize=3.5,
+                      color=GREY, label="observed proportion (50 bins)")
+        else:
+            left.plot(effect.x, effect.y, linestyle="none", marker="o", markersize=4,
+                      color=GREY, alpha=0.7, label="observations")
+        left.plot(effect.grid, effect.probability, color=BLUE, linewidth=1.6, label="fitted probability")
+        right.plot(effect.grid, effect.logit, color=BLUE, linewidth=1.6)
+        right.axhline(math.log(result.classification.threshold / (1 - result.classification.threshold)),
+                      color=GREY, linewidth=0.9, linestyle="--")
+        if effect.boundary is not None:
+            for ax in (left, right):
+                ax.axvline(effect.boundary, color=ORANGE, linewidth=1.2)
+            left.plot([], [], color=ORANGE, label=f"decision boundary ({effect.boundary:.3g})")
+        left.set_ylim(-0.05, 1.05)
+        left.set_xlabel(effect.predictor)
+        left.set_ylabel(f"P({result.model.outcome} = {result.model.positive_class})")
+        left.legend(loc="best", fontsize=7.5)
+        right.set_xlabel(effect.predictor)
+        right.set_ylabel("Log-odds (linear predictor)")
+
+    return _svg(draw, (7.2, 3.2))
+
+
+def render_figures(result: FitResult) -> list[Figure]:
+    """Every figure the report shows, in display order."""
+    figures = [
+        Figure("forest", "Odds ratios", "Odds ratios with their confidence intervals, log scale; "
+               "the dashed line marks no effect (odds ratio 1). The intercept and separated terms are not shown.",
+               forest_plot(result)),
+    ]
+    if result.figures is None:
+        return figures
+    if result.figures.effect is not None:
+        figures.append(Figure(
+            "effect", "Fitted probability and log-odds",
+            "Left: observations and the fitted probability curve; right: the linear predictor. "
+            "The vertical line is where the fitted probability crosses the threshold.",
+            effect_plot(result)))
+    figures += [
+        Figure("roc", "ROC curve", "Sensitivity against 1 \u2212 specificity over all thresholds.",
+               roc_plot(result)),
+        Figure("calibration", "Calibration", "Observed event rate against mean predicted "
+               "probability, in groups of equal size ordered by prediction.", calibration_plot(result)),
+        Figure("probabilities", "Predicted probabilities by observed class",
+               "Distribution of fitted probabilities for each observed outcome, with the "
+               "classification threshold.", probability_plot(result)),
+        Figure("confusion", "Classification table",
+               f"Counts and shares at threshold {result.classification.threshold:g}.",
+               confusion_plot(result)),
+    ]
+    return figures
