@@ -26,6 +26,7 @@ import json
 import math
 import os
 import platform
+import resource
 import shutil
 import signal
 import statistics
@@ -119,11 +120,14 @@ def repeated(cmd: list[str], runs: int, *, log_dir: Path, name: str, timeout: fl
 
 
 def summarize(samples: list[dict]) -> dict:
+    """Median wall and max RSS of the runs that succeeded (of all, if none did)."""
     errors = [s["error"] for s in samples if "error" in s]
+    good = [s for s in samples if "error" not in s] or samples
     return {
-        "wall_s": statistics.median(s["wall_s"] for s in samples),
-        "peak_rss_mib": max(s["peak_rss_mib"] for s in samples),
+        "wall_s": statistics.median(s["wall_s"] for s in good),
+        "peak_rss_mib": max(s["peak_rss_mib"] for s in good),
         "runs": len(samples),
+        "failed_runs": len(errors),
         "samples_wall_s": [round(s["wall_s"], 4) for s in samples],
         "samples_user_s": [round(s["user_s"], 3) for s in samples],
         **({"error": errors[0]} if errors else {}),
@@ -254,6 +258,55 @@ def machine_info(python: str) -> dict:
     }
 
 
+def load_average() -> list[float] | None:
+    """1, 5 and 15 minute load averages: other work on the machine slows every timing."""
+    try:
+        return [round(x, 2) for x in os.getloadavg()]
+    except OSError:
+        return None
+
+
+class CpuMeter:
+    """CPU time the whole machine used during the run, minus what this harness and its children used.
+
+    From /proc/stat (Linux); anything left is other work competing for the cores.
+    """
+
+    def __init__(self) -> None:
+        self.start = (self._machine_busy(), self._ours(), time.perf_counter())
+
+    @staticmethod
+    def _machine_busy() -> float | None:
+        try:
+            fields = Path("/proc/stat").read_text().splitlines()[0].split()[1:]
+        except (OSError, IndexError):
+            return None
+        user, nice, system, _idle, _iowait, irq, softirq, steal = (int(f) for f in fields[:8])
+        return (user + nice + system + irq + softirq + steal) / os.sysconf("SC_CLK_TCK")
+
+    @staticmethod
+    def _ours() -> float:
+        me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+        return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
+
+    def other_share(self, cores: int) -> float | None:
+        """Share of the machine's capacity used by other processes (0 = idle, 1 = all cores)."""
+        busy0, ours0, t0 = self.start
+        busy1 = self._machine_busy()
+        if busy0 is None or busy1 is None:
+            return None
+        others = (busy1 - busy0) - (self._ours() - ours0)
+        return max(others, 0.0) / ((time.perf_counter() - t0) * cores)
+
+
+def busy_warning(report: dict) -> str | None:
+    share = report.get("other_cpu_share")
+    if share is not None and share > 0.05:
+        return (f"other processes used {share:.0%} of the machine's CPU during the run; "
+                "they compete for the cores and inflate the wall times")
+    return None
+
+
 def git_state() -> dict:
     def git(*args: str) -> str | None:
         try:
@@ -287,9 +340,12 @@ def evaluate_targets(sizes: dict[int, dict], extra: dict) -> list[dict]:
     for size, metric, op, limit, label in TARGETS:
         source = extra if size is None else sizes.get(size)
         value = None if source is None else source.get(metric)
-        failed_run = source is not None and source.get("error")
-        if value is None:
-            status = "FAIL" if failed_run else "not run"
+        error_key = "error" if size is not None else metric.replace("_wall_s", "_error")
+        failed_run = source is not None and source.get(error_key)
+        if failed_run:
+            status = "FAIL"  # a run crashed or timed out: whatever its time, the target is not met
+        elif value is None:
+            status = "not run"
         else:
             ok = value <= limit if op == "<=" else value >= limit
             status = "PASS" if ok else "FAIL"
@@ -327,6 +383,7 @@ def render_markdown(report: dict) -> str:
         f"(git {g['commit']}{' + uncommitted changes' if g['statreport_dirty'] else ''},"
         f" source fingerprint {g['source_fingerprint']})",
         "",
+        *([f"**Warning: {busy_warning(report)}.**", ""] if busy_warning(report) else []),
         *(["**Warning: statreport's source changed during this run; sizes may have run different code.**", ""]
           if report["git"]["source_changed_during_run"] else []),
         f"Formula: `{report['formula']}` (14 parameters), synthetic data from `benchmarks/generate.py`.",
@@ -378,6 +435,13 @@ def render_markdown(report: dict) -> str:
         if a.get("plain_phase_timings_s"):
             lines.append("  Plain script's steps (s): " + ", ".join(
                 f"{k} {v:.2f}" for k, v in a["plain_phase_timings_s"].items()))
+    errors = [f"- {size} {side} ({row[side + '_samples']['failed_runs']} of {row['runs']} runs): "
+              f"`{row[side + '_error']}`"
+              for size, row in report["sizes"].items() for side in ("statreport", "plain")
+              if row.get(f"{side}_error")]
+    errors += [f"- {name}: `{x[name + '_error']}`" for name in ("help", "tutorial") if x.get(f"{name}_error")]
+    if errors:
+        lines += ["", "## Errors", "", *errors]
     lines += ["", "## Machine", ""]
     lines.append(f"- CPU: {m['cpu']}, {m['cores']} cores ({m['usable_cores']} usable), "
                  f"RAM {m['ram_gib']} GiB, {m['os']}")
@@ -431,12 +495,18 @@ def print_table(report: dict) -> None:
     g = report["git"]
     print(f"statreport source: git {g['commit']}{' + uncommitted changes' if g['statreport_dirty'] else ''}"
           f" (fingerprint {g['source_fingerprint']})")
+    if busy_warning(report):
+        print(f"WARNING: {busy_warning(report)}")
     if g["source_changed_during_run"]:
         print("WARNING: statreport's source changed during the run; the sizes may have run different code")
     for size, row in report["sizes"].items():
         for side in ("statreport", "plain"):
             if row.get(f"{side}_error"):
-                print(f"ERROR {size} {side}: {row[side + '_error']}")
+                failed = row[f"{side}_samples"]["failed_runs"]
+                print(f"ERROR {size} {side} ({failed} of {row['runs']} runs): {row[side + '_error']}")
+    for name in ("help", "tutorial"):
+        if x.get(f"{name}_error"):
+            print(f"ERROR {name}: {x[name + '_error']}")
 
 
 def write_atomic(path: Path, text: str) -> None:
@@ -492,6 +562,7 @@ def main(argv: list[str] | None = None) -> int:
     log("checking data files" + (f" (generating {', '.join(map(size_label, missing))})" if missing else ""))
     subprocess.run(gen, check=True, cwd=REPO)
 
+    meter = CpuMeter()
     report: dict = {
         "timestamp": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "formula": FORMULA,
@@ -501,6 +572,7 @@ def main(argv: list[str] | None = None) -> int:
             "plain": [args.python, "benchmarks/plain_statsmodels.py", "<csv>", "--out", "<tmp>/plain.json"],
         },
         "machine": machine_info(args.python),
+        "load_average_start": load_average(),
         "git": git_state(),
         "sizes": {},
         "extra": {},
@@ -545,14 +617,18 @@ def main(argv: list[str] | None = None) -> int:
                 row["statreport_error"] = row["error"] = s_ours["error"]
             if "error" in s_theirs:
                 row["plain_error"] = row["error"] = s_theirs["error"]
-            if "error" not in row:
+            if s_ours["failed_runs"] < runs and s_theirs["failed_runs"] < runs:
                 row["speed_ratio"] = row["plain_wall_s"] / row["statreport_wall_s"]
                 row["memory_ratio"] = row["plain_peak_mib"] / row["statreport_peak_mib"]
-                first = tmp / f"{n}-0"
+            both = [i for i in range(runs) if "error" not in ours[i] and "error" not in theirs[i]]
+            if both:
+                first = tmp / f"{n}-{both[0]}"
                 try:
                     row["agreement"] = compare(first / "r.json", first / "plain.json")
                 except (OSError, KeyError, ValueError) as exc:
                     row["agreement"] = {"error": f"cannot compare: {exc!r}"}
+            else:
+                row["agreement"] = {"error": "no repetition where both sides succeeded"}
             results[n] = row
 
         extra: dict = {}
@@ -565,18 +641,19 @@ def main(argv: list[str] | None = None) -> int:
                           "-o", str(tmp / "t.html")], TUTORIAL_RUNS, log_dir=tmp, name="tutorial",
                          timeout=args.timeout, warmup=True)
             extra = {
-                "help_wall_s": None if "error" in h else h["wall_s"],
+                "help_wall_s": h["wall_s"],
                 "help_peak_mib": h["peak_rss_mib"],
                 "help_samples": h,
-                "tutorial_wall_s": None if "error" in t else t["wall_s"],
+                "tutorial_wall_s": t["wall_s"],
                 "tutorial_peak_mib": t["peak_rss_mib"],
                 "tutorial_samples": t,
             }
             for name, s in (("help", h), ("tutorial", t)):
                 if "error" in s:
                     extra[f"{name}_error"] = s["error"]
-                    extra["error"] = True
 
+    report["load_average_end"] = load_average()
+    report["other_cpu_share"] = meter.other_share(report["machine"].get("usable_cores") or 1)
     end = git_state()
     start = report["git"]
     report["git"] = {
@@ -588,7 +665,7 @@ def main(argv: list[str] | None = None) -> int:
     }
     report["sizes"] = {size_label(n): row for n, row in results.items()}
     report["extra"] = extra
-    report["targets"] = evaluate_targets(results, {**extra, "error": extra.get("error")})
+    report["targets"] = evaluate_targets(results, extra)
     print_table(report)
 
     write_atomic(args.results / "latest.json", json.dumps(report, indent=1) + "\n")

@@ -24,7 +24,7 @@ BLUE = "#1f4e79"
 ORANGE = "#c0504d"
 GREY = "#8a929e"
 
-RC = {
+RC: dict[str, Any] = {
     "svg.hashsalt": "statreport",
     "svg.fonttype": "none",
     "text.parse_math": False,
@@ -59,7 +59,7 @@ def _svg(draw: Callable[[Any], None], size: tuple[float, float]) -> bytes:
     from matplotlib.backends.backend_svg import FigureCanvasSVG
     from matplotlib.figure import Figure as MplFigure
 
-    with matplotlib.rc_context(RC):
+    with matplotlib.rc_context(RC):  # type: ignore[arg-type]
         figure = MplFigure(figsize=size, layout="constrained")
         FigureCanvasSVG(figure)
         draw(figure)
@@ -242,7 +242,8 @@ def render_figures(result: FitResult) -> list[Figure]:
     """Every figure the report shows, in display order."""
     figures = [
         Figure("forest", "Odds ratios", "Odds ratios with their confidence intervals, log scale; "
-               "the dashed line marks no effect (odds ratio 1). The intercept and separated terms are not shown.",
+               "the dashed line marks no effect (odds ratio 1). The intercept and separated terms "
+               "are not shown.",
                forest_plot(result)),
     ]
     if result.figures is None:

@@ -16,10 +16,6 @@ from ..result import FitResult
 PAGE_SIZES = {"a4": "A4", "letter": "letter"}
 
 
-class BlockedFetch(Exception):
-    """Raised for any resource the report was not given inline."""
-
-
 def _fetcher_class() -> Any:
     from weasyprint.urls import FatalURLFetchingError, URLFetcher
 

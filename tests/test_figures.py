@@ -1,0 +1,108 @@
+"""Figures, tested on the data behind them (and their SVG text), not on pixels."""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+import time
+
+import numpy as np
+import pandas as pd
+import pytest
+from conftest import EXAMPLES, GLM_REFERENCE
+from sklearn.metrics import roc_auc_score
+
+import statreport
+from statreport.curves import calibration_bins, probability_histogram, roc_curve
+from statreport.report import figures
+
+
+@pytest.fixture(scope="module")
+def challenger():
+    return statreport.fit("damage ~ temp_f", EXAMPLES / "challenger.csv")
+
+
+def test_roc_points_span_the_unit_square_and_integrate_to_the_auc(challenger):
+    roc = challenger.figures.roc
+    assert (roc.fpr[0], roc.tpr[0]) == (0.0, 0.0) and (roc.fpr[-1], roc.tpr[-1]) == (1.0, 1.0)
+    assert all(np.diff(roc.fpr) >= 0) and all(np.diff(roc.tpr) >= 0)
+    assert np.trapezoid(roc.tpr, roc.fpr) == pytest.approx(challenger.classification.auc, abs=1e-12)
+
+
+def test_roc_is_thinned_for_large_data():
+    rng = np.random.default_rng(0)
+    p = rng.random(200_000)
+    y = (rng.random(200_000) < p).astype(float)
+    roc = roc_curve(y, p)
+    assert len(roc.fpr) <= 400
+    assert np.trapezoid(roc.tpr, roc.fpr) == pytest.approx(roc_auc_score(y, p), abs=2e-3)
+
+
+def test_calibration_bins_partition_the_data():
+    rng = np.random.default_rng(1)
+    p = rng.random(1000)
+    y = (rng.random(1000) < p).astype(float)
+    bins = calibration_bins(y, p)
+    assert len(bins) == 10 and sum(b.count for b in bins) == 1000
+    means = [b.mean_predicted for b in bins]
+    assert means == sorted(means)
+    assert sum(b.observed_rate * b.count for b in bins) == pytest.approx(y.sum())
+
+
+def test_histogram_counts_every_observation():
+    y = np.array([0, 1, 1, 0, 1.0])
+    p = np.array([0.0, 0.5, 1.0, 0.2, 0.99])
+    hist = probability_histogram(y, p)
+    assert sum(hist.events) == 3 and sum(hist.non_events) == 2
+    assert hist.edges[0] == 0.0 and hist.edges[-1] == 1.0
+
+
+def test_effect_curve_boundary_matches_r_coefficients(challenger):
+    reference = json.loads((GLM_REFERENCE / "challenger.json").read_text())
+    b0, b1 = (c["estimate"] for c in reference["coefficients"])
+    effect = challenger.figures.effect
+    assert effect.predictor == "temp_f" and not effect.binned
+    assert effect.boundary == pytest.approx(-b0 / b1, rel=1e-6)
+    assert effect.probability[0] == pytest.approx(1 / (1 + math.exp(-(b0 + b1 * 53))), rel=1e-6)
+    assert len(effect.x) == 23
+
+
+def test_no_effect_curve_for_several_predictors():
+    result = statreport.fit("poor_health ~ disea + physlm", EXAMPLES / "randhie.csv")
+    assert result.figures.effect is None
+    assert {f.key for f in figures.render_figures(result)} == {
+        "forest", "roc", "calibration", "probabilities", "confusion"}
+
+
+def test_forest_plot_lists_terms_in_table_order_without_intercept():
+    result = statreport.fit(
+        "vote ~ C(party, Treatment('independent')) + age", EXAMPLES / "anes96.csv", positive="Dole")
+    svg = figures.forest_plot(result).decode()
+    labels = re.findall(r"text-anchor: end[^>]*>(party: [a-z ]+|age)</text>", svg)
+    assert labels == ["party: independent democrat", "party: independent republican",
+                      "party: strong democrat", "party: strong republican", "party: weak democrat",
+                      "party: weak republican", "age"]
+    assert "Intercept" not in svg
+
+
+def test_dollar_signs_stay_literal_and_svg_is_deterministic():
+    rng = np.random.default_rng(2)
+    frame = pd.DataFrame({"$a$": rng.normal(size=80), "y": rng.integers(0, 2, 80)})
+    result = statreport.fit("y ~ Q('$a$')", frame)
+    first = figures.forest_plot(result)
+    assert b"$a$" in first
+    assert first == figures.forest_plot(result)
+    assert b"<dc:date>" not in first
+
+
+def test_large_data_figures_use_bins():
+    rng = np.random.default_rng(3)
+    n = 50_000
+    x = rng.normal(size=n)
+    frame = pd.DataFrame({"x": x, "y": (rng.random(n) < 1 / (1 + np.exp(-x))).astype(int)})
+    result = statreport.fit("y ~ x", frame)
+    assert result.figures.effect.binned and len(result.figures.effect.x) == 50
+    started = time.perf_counter()
+    rendered = figures.render_figures(result)
+    assert len(rendered) == 6 and time.perf_counter() - started < 30  # sanity, not a benchmark
