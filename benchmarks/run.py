@@ -126,6 +126,8 @@ def summarize(samples: list[dict]) -> dict:
     return {
         "wall_s": statistics.median(s["wall_s"] for s in good),
         "peak_rss_mib": max(s["peak_rss_mib"] for s in good),
+        # CPU time (user + sys, all threads) is less disturbed by other work than wall time
+        "cpu_s": statistics.median(s["user_s"] + s["sys_s"] for s in good),
         "runs": len(samples),
         "failed_runs": len(errors),
         "samples_wall_s": [round(s["wall_s"], 4) for s in samples],
@@ -610,6 +612,8 @@ def main(argv: list[str] | None = None) -> int:
                 "statreport_peak_mib": s_ours["peak_rss_mib"],
                 "plain_wall_s": s_theirs["wall_s"],
                 "plain_peak_mib": s_theirs["peak_rss_mib"],
+                "statreport_cpu_s": s_ours["cpu_s"],
+                "plain_cpu_s": s_theirs["cpu_s"],
                 "statreport_samples": s_ours,
                 "plain_samples": s_theirs,
             }

@@ -54,3 +54,28 @@ def test_date_comes_from_source_date_epoch(monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
     assert tutorial().date == "2023-11-14"
     assert statreport.fit("y ~ x", EXAMPLES / "tutorial.csv", date="March 2025").date == "March 2025"
+
+
+def test_reports_are_byte_identical_across_processes(tmp_path):
+    """Same input, same bytes: no wall-clock time, no hash-seed-dependent order."""
+    import os
+    import subprocess
+    import sys
+
+    from conftest import REPO
+
+    outputs = []
+    for seed in ("1", "2"):
+        out = tmp_path / seed
+        out.mkdir()
+        env = {**os.environ, "PYTHONHASHSEED": seed, "PYTHONPATH": str(REPO)}
+        env.pop("SOURCE_DATE_EPOCH", None)
+        subprocess.run(
+            [sys.executable, "-m", "statreport", "fit",
+             "vote ~ C(party, Treatment('independent')) + age + education + self_lr",
+             str(EXAMPLES / "anes96.csv"), "--positive", "Dole",
+             "-o", str(out / "r.json"), "-o", str(out / "r.html"), "-o", str(out / "r.pdf"), "-q"],
+            check=True, env=env, timeout=300,
+        )
+        outputs.append([(out / name).read_bytes() for name in ("r.json", "r.html", "r.pdf")])
+    assert outputs[0] == outputs[1]
