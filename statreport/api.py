@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from . import _version
 from .errors import UsageError
-from .result import DataProvenance, FitResult, ModelInfo, ReportWarning
+from .result import DataProvenance, FitResult, ModelInfo, PenaltyInfo, ReportWarning
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -33,6 +33,13 @@ def fit(
     decimal: str = ".",
     missing: str = "drop",
     allow_python_formula: bool = False,
+    penalty: str | None = None,
+    alpha: float | str | None = None,
+    l1_ratio: float | None = None,
+    folds: int = 5,
+    seed: int = 0,
+    cv_rule: str = "min",
+    refit: bool = False,
 ) -> FitResult:
     """Fit a logistic regression and assemble the complete report.
 
@@ -64,6 +71,19 @@ def fit(
     allow_python_formula : bool, default False
         Skip the formula allow-list. Unsafe for formulas from untrusted sources:
         formula terms are evaluated as Python.
+    penalty : {"l1", "l2", "elasticnet"}, optional
+        Fit a penalized model minimizing ``-loglik/n + alpha * (l1_ratio * ||b||_1
+        + (1 - l1_ratio)/2 * ||b||_2^2)``, intercept unpenalized (glmnet's scale:
+        lambda = alpha; scikit-learn: C = 1/(n * alpha)). No p-values or
+        confidence intervals are reported for a penalized fit.
+    alpha : float or "cv"
+        Penalty strength (> 0), or "cv" to choose it by stratified k-fold
+        cross-validated deviance (``folds``, ``seed``, ``cv_rule`` "min" or "1se").
+    l1_ratio : float, optional
+        Mixing for elasticnet, strictly between 0 and 1 (1 for l1, 0 for l2).
+    refit : bool, default False
+        Also refit the unpenalized model on the terms the penalty kept, reported
+        separately under a post-selection warning.
 
     Returns
     -------
@@ -82,6 +102,16 @@ def fit(
     _check_choice("decimal", decimal, (".", ","))
     if positive is not None:
         positive = str(positive)
+    if penalty is None and (alpha is not None or l1_ratio is not None or refit):
+        raise UsageError("alpha, l1_ratio and refit need a penalty: pass penalty='l1', 'l2' or 'elasticnet'")
+    if penalty is not None:
+        if alpha is None:
+            raise UsageError("a penalized fit needs alpha: a positive number, or 'cv' to cross-validate it")
+        from .penalized import PenaltySpec
+
+        if isinstance(alpha, str) and alpha != "cv":
+            raise UsageError(f"alpha must be a positive number or 'cv'; got {alpha!r}")
+        PenaltySpec.create(penalty, 1.0 if alpha == "cv" else float(alpha), l1_ratio)  # validate early
 
     from .classification import classify
     from .crosscheck import crosscheck_sklearn
@@ -95,11 +125,31 @@ def fit(
     parsed = parse_formula(formula, allow_python=allow_python_formula)
     loaded = load_data(data, parsed.columns, sep=sep, encoding=encoding, decimal=decimal)
     design = build_design(parsed, loaded.frame, positive=positive, missing=missing)
-    estimate = fit_mle(design)
+    penalty_info = None
+    refit_rows = None
+    extra_warnings: list[ReportWarning] = []
+    if penalty is None:
+        spec = None
+        estimate = fit_mle(design)
+    else:
+        from .penalized import PenaltySpec, fit_penalized
+
+        cv = None
+        if alpha == "cv":
+            from .cv import choose_alpha
+
+            ratio = PenaltySpec.create(penalty, 1.0, l1_ratio).l1_ratio
+            cv = choose_alpha(design, penalty, ratio, folds=folds, seed=seed, rule=cv_rule)
+            alpha = cv.alpha
+        spec = PenaltySpec.create(penalty, alpha, l1_ratio)  # type: ignore[arg-type]
+        estimate = fit_penalized(design, spec)
+        penalty_info = _penalty_info(design, estimate, spec, cv)
+        if refit:
+            refit_rows, extra_warnings = _refit(design, penalty_info, ci_level=ci_level)
 
     fit_stats = fit_statistics(estimate, design.y, has_intercept=design.has_intercept)
-    crosscheck = crosscheck_sklearn(design, estimate, threshold=threshold)
-    warnings = _assemble_warnings(design, estimate, crosscheck)
+    crosscheck = crosscheck_sklearn(design, estimate, threshold=threshold, penalty=spec)
+    warnings = _assemble_warnings(design, estimate, crosscheck) + tuple(extra_warnings)
     return FitResult(
         model=ModelInfo(
             formula=parsed.text,
@@ -131,7 +181,52 @@ def fit(
         title=title,
         date=_report_date(date),
         figures=figure_data(design, estimate.params, estimate.probabilities, threshold=threshold),
+        penalty=penalty_info,
+        refit_rows=refit_rows,
     )
+
+
+def _penalty_info(design, estimate, spec, cv) -> PenaltyInfo:  # type: ignore[no-untyped-def]
+    from .penalized import KKT_TOLERANCE, OBJECTIVE
+
+    slopes = list(zip(design.column_names[1:], estimate.params[1:], strict=True))
+    return PenaltyInfo(
+        penalty=spec.penalty,
+        alpha=spec.alpha,
+        l1_ratio=spec.l1_ratio,
+        objective=OBJECTIVE,
+        n_nonzero=sum(1 for _, b in slopes if b != 0.0),
+        zero_terms=tuple(name for name, b in slopes if b == 0.0),
+        solver=estimate.solver,
+        kkt_violation=estimate.kkt_violation,
+        kkt_tolerance=KKT_TOLERANCE,
+        sklearn_c=1.0 / (design.n_obs * spec.alpha),
+        cv=cv,
+    )
+
+
+def _refit(design, info, *, ci_level: float):  # type: ignore[no-untyped-def]
+    """Unpenalized MLE on the intercept and the terms the penalty kept."""
+    import dataclasses
+
+    import numpy as np
+
+    from .estimate import fit_mle
+    from .inference import coefficient_table
+
+    keep = [i for i, name in enumerate(design.column_names) if name not in info.zero_terms]
+    names = tuple(design.column_names[i] for i in keep)
+    selected = dataclasses.replace(design, X=np.ascontiguousarray(design.X[:, keep]), column_names=names)
+    estimate = fit_mle(selected)
+    rows = coefficient_table(estimate, names, ci_level=ci_level)
+    warnings = [ReportWarning(
+        "post_selection",
+        f"the refit table re-estimates the {len(keep) - 1} term(s) the {info.penalty} penalty kept, "
+        "without a penalty; its p-values and intervals ignore that the terms were selected on "
+        "the same data, so they are too optimistic (post-selection inference)",
+    )]
+    warnings += [w for w in estimate.warnings if w.code in ("quasi_separation", "not_converged")]
+    return rows, warnings
 
 
 def _check_probability(name: str, value: float) -> None:
@@ -153,7 +248,7 @@ def _assemble_warnings(design, estimate, crosscheck) -> tuple[ReportWarning, ...
             f"the fit did not converge: Newton's method stopped after {estimate.iterations} of "
             f"{estimate.max_iterations} iterations without meeting its tolerance; estimates, "
             "standard errors and p-values are not reliable",
-        ))
+        ) if estimate.cov is not None else next(w for w in estimate.warnings if w.code == "not_converged"))
     found.extend(design.warnings)
     if not crosscheck.passed:
         if not crosscheck.converged:

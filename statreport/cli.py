@@ -33,6 +33,8 @@ examples:
       examples/anes96.csv --positive Dole -o anes.html -o anes.json
   statreport fit "poor_health ~ disea + physlm + mdvis" examples/randhie.csv \\
       --threshold 0.1 -o rare.html
+  statreport fit "vote ~ age + income + self_lr + tv_news + log_popul" examples/anes96.csv \\
+      --positive Dole --penalty l1 --alpha cv --refit -o lasso.pdf
 
 formulas:
   outcome ~ x1 + x2       main effects (an intercept is included; '- 1' removes it)
@@ -49,6 +51,15 @@ class _Parser(argparse.ArgumentParser):
 
     def error(self, message: str) -> NoReturn:
         self.exit(2, f"{self.prog}: error: {message} (see '{self.prog} --help')\n")
+
+
+def _alpha(text: str) -> float | str:
+    if text.strip().lower() == "cv":
+        return "cv"
+    try:
+        return float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a positive number or 'cv'; got {text!r}") from None
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -115,6 +126,28 @@ def build_parser() -> argparse.ArgumentParser:
         "--strict", action="store_true",
         help="treat report warnings (non-convergence, separation, a failed cross-check) as "
         "errors: exit 4 and write nothing",
+    )
+    penal = fit.add_argument_group(
+        "penalized fits",
+        "minimize -loglik/n + alpha*(l1_ratio*||b||_1 + (1-l1_ratio)/2*||b||_2^2), intercept "
+        "unpenalized (glmnet's lambda = alpha; scikit-learn's C = 1/(n*alpha)). No p-values or "
+        "confidence intervals are reported for a penalized fit.",
+    )
+    penal.add_argument("--penalty", choices=("l1", "l2", "elasticnet"), help="penalty type")
+    penal.add_argument(
+        "--alpha", metavar="A|cv", type=_alpha,
+        help="penalty strength (> 0), or 'cv' to choose it by cross-validated deviance",
+    )
+    penal.add_argument("--l1-ratio", type=float, metavar="R", help="elastic-net mixing, 0 < R < 1")
+    penal.add_argument("--folds", type=int, default=5, help="cross-validation folds (default: 5)")
+    penal.add_argument("--seed", type=int, default=0, help="cross-validation seed (default: 0)")
+    penal.add_argument(
+        "--cv-rule", choices=("min", "1se"), default="min",
+        help="use the alpha with the smallest CV deviance (default) or the largest within one SE",
+    )
+    penal.add_argument(
+        "--refit", action="store_true",
+        help="also refit without penalty on the selected terms (shown under a post-selection warning)",
     )
     fit.add_argument(
         "--allow-python-formula", action="store_true",
@@ -185,6 +218,13 @@ def _run_fit(args: argparse.Namespace) -> int:
         decimal=args.decimal,
         missing=args.missing,
         allow_python_formula=args.allow_python_formula,
+        penalty=args.penalty,
+        alpha=args.alpha,
+        l1_ratio=args.l1_ratio,
+        folds=args.folds,
+        seed=args.seed,
+        cv_rule=args.cv_rule,
+        refit=args.refit,
     )
     if args.strict:
         serious = [w for w in result.warnings if w.code in STRICT_WARNINGS]

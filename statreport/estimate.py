@@ -38,6 +38,8 @@ class Estimate:
     warnings: tuple[ReportWarning, ...] = ()
     separated_terms: tuple[str, ...] = ()  # estimates that diverge (quasi-separation)
     max_iterations: int = 0
+    solver: str = "statsmodels Logit, Newton"
+    kkt_violation: float = float("nan")  # penalized fits: largest optimality violation
 
 
 def fit_mle(design: Design) -> Estimate:

@@ -76,13 +76,19 @@ def null_log_likelihood(y: np.ndarray) -> float:
 def fit_statistics(
     estimate: Estimate, y: np.ndarray, *, has_intercept: bool
 ) -> FitStatistics:
-    """Likelihood-ratio test against the intercept-only model, AIC, BIC, deviances."""
+    """Likelihood-ratio test against the intercept-only model, AIC, BIC, deviances.
+
+    For a penalized estimate (no covariance) the likelihood-ratio test, AIC and
+    BIC are NaN: their reference distributions and parameter counts assume
+    maximum likelihood. Log-likelihood and deviances are still reported.
+    """
     n = int(y.shape[0])
     k = int(estimate.params.shape[0])
     df_model = k - int(has_intercept)
     ll = estimate.log_likelihood
     ll_null = null_log_likelihood(y)
     llr = 2.0 * (ll - ll_null)
+    penalized = estimate.cov is None
     return FitStatistics(
         n_obs=n,
         events=int(y.sum()),
@@ -90,10 +96,10 @@ def fit_statistics(
         df_resid=n - k,
         log_likelihood=ll,
         ll_null=ll_null,
-        llr=llr,
-        llr_p_value=float(stats.chi2.sf(llr, df_model)) if df_model > 0 else math.nan,
-        aic=-2.0 * ll + 2.0 * k,
-        bic=-2.0 * ll + k * math.log(n),
+        llr=math.nan if penalized else llr,
+        llr_p_value=float(stats.chi2.sf(llr, df_model)) if df_model > 0 and not penalized else math.nan,
+        aic=math.nan if penalized else -2.0 * ll + 2.0 * k,
+        bic=math.nan if penalized else -2.0 * ll + k * math.log(n),
         deviance=-2.0 * ll,
         null_deviance=-2.0 * ll_null,
         converged=estimate.converged,

@@ -173,6 +173,38 @@ class FigureData:
 
 
 @dataclass(frozen=True)
+class CrossValidation:
+    """k-fold cross-validated deviance per alpha, and the alphas it points to."""
+
+    folds: int
+    seed: int
+    rule: str  # "min" or "1se": which choice the fit used
+    alphas: tuple[float, ...]  # decreasing
+    mean_deviance: tuple[float, ...]  # held-out deviance per observation
+    se_deviance: tuple[float, ...]
+    alpha_min: float
+    alpha_1se: float
+    alpha: float  # the alpha used
+
+
+@dataclass(frozen=True)
+class PenaltyInfo:
+    """What a penalized fit minimized, how, and how well."""
+
+    penalty: str  # "l1", "l2" or "elasticnet"
+    alpha: float
+    l1_ratio: float
+    objective: str
+    n_nonzero: int  # slopes (not the intercept) that are not exactly zero
+    zero_terms: tuple[str, ...]
+    solver: str
+    kkt_violation: float
+    kkt_tolerance: float
+    sklearn_c: float  # the equivalent scikit-learn C = 1/(n * alpha)
+    cv: CrossValidation | None = None
+
+
+@dataclass(frozen=True)
 class FitResult:
     """Everything a statreport report says, as plain immutable data.
 
@@ -199,6 +231,8 @@ class FitResult:
     title: str | None = None
     date: str | None = None
     figures: FigureData | None = field(default=None, repr=False)
+    penalty: PenaltyInfo | None = None
+    refit_rows: tuple[Coefficient, ...] | None = None  # unpenalized refit on selected terms
 
     # --- tables as DataFrames (fresh copies: the result itself never changes)
     @property

@@ -87,16 +87,20 @@ def forest_plot(result: FitResult) -> bytes:
         positions = list(range(len(rows)))[::-1]  # table order, top to bottom
         for y, row in zip(positions, rows, strict=True):
             finite = all(math.isfinite(v) and v > 0 for v in (row.or_ci_low, row.or_ci_high))
+            penalized = result.penalty is not None
             if finite:
                 ax.plot([row.or_ci_low, row.or_ci_high], [y, y], color=BLUE, linewidth=1.4)
             if math.isfinite(row.odds_ratio) and row.odds_ratio > 0:
-                ax.plot([row.odds_ratio], [y], marker="s" if finite else "D", markersize=5,
-                        color=BLUE if finite else ORANGE, linestyle="none")
+                ax.plot([row.odds_ratio], [y], marker="s" if finite or penalized else "D",
+                        markersize=5, color=BLUE if finite or penalized else ORANGE, linestyle="none")
         ax.axvline(1.0, color=GREY, linewidth=0.9, linestyle="--")
         ax.set_xscale("log")
         _plain_log_ticks(ax, [v for r in rows for v in (r.or_ci_low, r.or_ci_high, r.odds_ratio)])
         ax.set_yticks(positions, [names[r.term] for r in rows])
-        ax.set_xlabel(f"Odds ratio ({labels.ci_label(result.ci_level)} CI, log scale)")
+        if result.penalty is None:
+            ax.set_xlabel(f"Odds ratio ({labels.ci_label(result.ci_level)} CI, log scale)")
+        else:
+            ax.set_xlabel("Penalized odds ratio (log scale; no intervals after a penalty)")
         ax.set_ylim(-0.7, len(rows) - 0.3)
 
     return _svg(draw, (6.4, height))
@@ -238,12 +242,45 @@ def effect_plot(result: FitResult) -> bytes:
     return _svg(draw, (7.2, 3.2))
 
 
+def cv_plot(result: FitResult) -> bytes:
+    assert result.penalty is not None and result.penalty.cv is not None
+    cv = result.penalty.cv
+
+    def draw(figure: Any) -> None:
+        ax = figure.add_subplot()
+        low = [m - s for m, s in zip(cv.mean_deviance, cv.se_deviance, strict=True)]
+        high = [m + s for m, s in zip(cv.mean_deviance, cv.se_deviance, strict=True)]
+        ax.fill_between(cv.alphas, low, high, color=BLUE, alpha=0.18, linewidth=0, label="\u00b11 SE")
+        ax.plot(cv.alphas, cv.mean_deviance, color=BLUE, marker="o", markersize=3, linewidth=1.3,
+                label="mean held-out deviance")
+        ax.axvline(cv.alpha_min, color=ORANGE, linewidth=1.2, label=f"minimum ({cv.alpha_min:.3g})")
+        ax.axvline(cv.alpha_1se, color=GREY, linewidth=1.2, linestyle="--",
+                   label=f"one SE ({cv.alpha_1se:.3g})")
+        ax.set_xscale("log")
+        _plain_log_ticks(ax, list(cv.alphas))
+        ax.set_xlabel("alpha (log scale)")
+        ax.set_ylabel("Deviance per observation")
+        ax.legend(loc="best", fontsize=7.5)
+
+    return _svg(draw, (6.0, 3.0))
+
+
 def render_figures(result: FitResult) -> list[Figure]:
     """Every figure the report shows, in display order."""
-    figures = [
-        Figure("forest", "Odds ratios", "Odds ratios with their confidence intervals, log scale; "
-               "the dashed line marks no effect (odds ratio 1). The intercept and separated terms "
-               "are not shown.",
+    figures = []
+    if result.penalty is not None and result.penalty.cv is not None:
+        cv = result.penalty.cv
+        figures.append(Figure(
+            "cv", "Cross-validation",
+            f"Held-out deviance per observation over {cv.folds} stratified folds (seed {cv.seed}), "
+            f"mean \u00b1 one standard error; the fit uses the "
+            f"{'minimum' if cv.rule == 'min' else 'one-standard-error'} alpha.", cv_plot(result)))
+    figures += [
+        Figure("forest", "Odds ratios",
+               ("Odds ratios with their confidence intervals, log scale"
+                if result.penalty is None else "Penalized odds ratios (no intervals), log scale")
+               + "; the dashed line marks no effect (odds ratio 1). The intercept and separated "
+               "terms are not shown.",
                forest_plot(result)),
     ]
     if result.figures is None:

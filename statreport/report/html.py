@@ -51,7 +51,9 @@ def _environment() -> Any:
     return env
 
 
-def display_rows(result: FitResult) -> list[dict[str, Any]]:
+def display_rows(
+    result: FitResult, coefficients: tuple[Any, ...] | None = None
+) -> list[dict[str, Any]]:
     """Coefficient rows with readable labels: levels of a categorical under one heading.
 
     A column named ``C(party, Treatment('independent'))[T.weak democrat]`` is shown as
@@ -63,7 +65,7 @@ def display_rows(result: FitResult) -> list[dict[str, Any]]:
             level_of[f"{cat.term}[T.{level}]"] = (cat, level)
     rows: list[dict[str, Any]] = []
     current = None
-    for row in result.coefficient_rows:
+    for row in result.coefficient_rows if coefficients is None else coefficients:
         cat, level = level_of.get(row.term, (None, row.term))
         if cat is not None and cat is not current:
             rows.append({"heading": f"{cat.variable} (reference: {cat.reference})", "row": None})
@@ -92,6 +94,7 @@ def render_html(
             version=__version__,
             labels=labels,
             coefficient_display=display_rows(result),
+            refit_display=display_rows(result, result.refit_rows) if result.refit_rows else [],
             ci=labels.ci_label(result.ci_level),
             failed_crosscheck=not result.crosscheck.passed,
         )

@@ -13,13 +13,30 @@ from typing import Any
 
 from ..result import FitResult
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"
+INFERENTIAL = ("std_error", "z", "p_value", "ci_low", "ci_high", "or_ci_low", "or_ci_high")
+
+
+def _penalty(result: FitResult) -> dict[str, Any] | None:
+    if result.penalty is None:
+        return None
+    info = asdict(result.penalty)
+    info["zero_terms"] = list(result.penalty.zero_terms)
+    return info
 
 
 def result_to_dict(result: FitResult) -> dict[str, Any]:
     """The report as plain JSON types, with non-finite numbers replaced by None."""
     model = asdict(result.model)
     model["ci_level"] = result.ci_level
+    model["alpha"] = result.penalty.alpha if result.penalty else None
+    model["l1_ratio"] = result.penalty.l1_ratio if result.penalty else None
+    coefficients = [asdict(row) for row in result.coefficient_rows]
+    fit = asdict(result.fit)
+    if result.penalty is not None:  # no valid inference after a penalty: null by design
+        for row in coefficients:
+            row.update(dict.fromkeys(INFERENTIAL, None))
+        fit.update(dict.fromkeys(("llr", "llr_p_value", "aic", "bic"), None))
     data = asdict(result.data)
     data["dropped_by_column"] = dict(result.data.dropped_by_column)
     document: dict[str, Any] = {
@@ -28,13 +45,18 @@ def result_to_dict(result: FitResult) -> dict[str, Any]:
         "date": result.date,
         "model": model,
         "data": data,
-        "fit": asdict(result.fit),
+        "fit": fit,
         "pseudo_r2": asdict(result.pseudo_r2),
-        "coefficients": [asdict(row) for row in result.coefficient_rows],
+        "coefficients": coefficients,
         "classification": asdict(result.classification),
         "crosscheck": asdict(result.crosscheck),
         "warnings": [asdict(w) for w in result.warnings],
         "versions": dict(result.versions),
+        "penalty": _penalty(result),
+        "refit": (
+            {"coefficients": [asdict(row) for row in result.refit_rows]}
+            if result.refit_rows is not None else None
+        ),
     }
     non_finite: list[str] = []
     document = _finite_or_none(document, "", non_finite)

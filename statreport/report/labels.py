@@ -45,6 +45,9 @@ CLASSIFICATION_METRICS: dict[str, str] = {
 
 METHODS: dict[str, str] = {
     "mle": "Maximum likelihood (Newton), statsmodels Logit",
+    "l1": "Penalized likelihood, L1 (lasso)",
+    "l2": "Penalized likelihood, L2 (ridge)",
+    "elasticnet": "Penalized likelihood, elastic net",
 }
 
 

@@ -1,0 +1,138 @@
+"""Penalized fits against R's glmnet, cross-checked with scikit-learn, reported honestly."""
+
+from __future__ import annotations
+
+import json
+
+import jsonschema
+import numpy as np
+import pytest
+from conftest import REPO
+
+import statreport
+from statreport.cli import main
+from statreport.penalized import PenaltySpec, kkt_violation, objective
+
+GLMNET = REPO / "tests" / "reference" / "glmnet"
+CASES = [
+    (reference, case)
+    for path in sorted(GLMNET.glob("*.json"))
+    for reference in [json.loads(path.read_text())]
+    for case in reference["cases"]
+]
+IDS = [f"{r['dataset']}-{c['penalty']}-{c['alpha']}" for r, c in CASES]
+
+
+def cli_args(reference, case, out):
+    argv = ["fit", reference["formula"], str(REPO / reference["data"]), "-o", str(out), "-q",
+            "--penalty", case["penalty"], "--alpha", repr(case["alpha"])]
+    if case["penalty"] == "elasticnet":
+        argv += ["--l1-ratio", repr(case["l1_ratio"])]
+    if reference["positive"]:
+        argv += ["--positive", reference["positive"]]
+    return argv
+
+
+def test_reference_covers_two_datasets_and_three_penalties():
+    assert len({r["dataset"] for r, _ in CASES}) >= 2
+    assert {c["penalty"] for _, c in CASES} == {"l1", "l2", "elasticnet"}
+    assert any(0 < c["n_nonzero"] < len(r["predictors"]) for r, c in CASES if c["penalty"] == "l1")
+
+
+@pytest.mark.parametrize(("reference", "case"), CASES, ids=IDS)
+def test_cli_reproduces_glmnet_and_crosscheck_passes(reference, case, tmp_path, report_schema):
+    out = tmp_path / "r.json"
+    assert main(cli_args(reference, case, out)) == 0
+    document = json.loads(out.read_text())
+    jsonschema.validate(document, report_schema)
+    ours = {c["term"]: c["estimate"] for c in document["coefficients"]}
+    for term, theirs in case["coefficients"].items():
+        assert ours[term] == pytest.approx(theirs, abs=1e-4), term
+    assert document["model"]["method"] == case["penalty"]
+    assert document["model"]["alpha"] == case["alpha"]
+    assert document["crosscheck"]["passed"], document["crosscheck"]
+    assert document["penalty"]["kkt_violation"] <= document["penalty"]["kkt_tolerance"]
+    for row in document["coefficients"]:
+        assert row["p_value"] is None and row["ci_low"] is None and row["ci_high"] is None
+        assert row["odds_ratio"] == pytest.approx(np.exp(row["estimate"]))
+    # nulls by design are not reported as accidents (an undefined PPV may be)
+    assert not any(w["code"] == "non_finite_values" and "coefficients" in w["message"]
+                   for w in document["warnings"])
+
+
+@pytest.mark.parametrize(("reference", "case"), CASES[:9], ids=IDS[:9])
+def test_objective_is_not_worse_than_glmnet(reference, case):
+    spec = PenaltySpec.create(case["penalty"], case["alpha"],
+                              case["l1_ratio"] if case["penalty"] == "elasticnet" else None)
+    result = statreport.fit(reference["formula"], REPO / reference["data"],
+                            positive=reference["positive"], penalty=case["penalty"],
+                            alpha=case["alpha"],
+                            l1_ratio=spec.l1_ratio if spec.penalty == "elasticnet" else None)
+    from statreport.data import load_data
+    from statreport.design import build_design
+    from statreport.formula import parse_formula
+
+    parsed = parse_formula(reference["formula"])
+    design = build_design(parsed, load_data(REPO / reference["data"], parsed.columns).frame,
+                          positive=reference["positive"])
+    b = np.array([row.estimate for row in result.coefficient_rows])
+    assert objective(design.X, design.y, b, spec) <= case["objective_value"] + 1e-9
+    assert kkt_violation(design.X, design.y, b, spec) <= 1e-5
+
+
+def anes_lasso(**options):
+    return statreport.fit("vote ~ age + income + self_lr + tv_news + log_popul",
+                          REPO / "examples" / "anes96.csv", positive="Dole", penalty="l1", **options)
+
+
+def test_cv_is_reproducible_and_reported():
+    first = anes_lasso(alpha="cv", seed=3, folds=4)
+    second = anes_lasso(alpha="cv", seed=3, folds=4)
+    assert first.penalty.cv == second.penalty.cv
+    cv = first.penalty.cv
+    assert len(cv.alphas) == len(cv.mean_deviance) == len(cv.se_deviance)
+    assert cv.alpha_1se >= cv.alpha_min and first.penalty.alpha == cv.alpha_min
+    assert min(cv.mean_deviance) == cv.mean_deviance[cv.alphas.index(cv.alpha_min)]
+    one_se = anes_lasso(alpha="cv", seed=3, folds=4, cv_rule="1se")
+    assert one_se.penalty.alpha == cv.alpha_1se
+    html = first.to_html(REPO / "tests" / ".cv-report.html").read_text()
+    (REPO / "tests" / ".cv-report.html").unlink()
+    assert 'id="figure-cv"' in html and "cross-validation" in html
+
+
+def test_penalized_report_shows_no_inference():
+    result = anes_lasso(alpha=0.056)
+    from statreport.report.html import render_html
+
+    html = render_html(result, with_figures=False)
+    main_table = html[html.index("<h2>Coefficients (penalized)</h2>"):html.index("<h2>Model fit</h2>")]
+    assert "P&gt;|z|" not in main_table and "CI" not in main_table
+    assert "LR test p-value" in html  # the row exists, but shows a dash
+    assert result.fit.aic != result.fit.aic  # NaN: AIC assumes maximum likelihood
+    assert "tv_news" in result.penalty.zero_terms
+
+
+def test_refit_is_separate_and_warned():
+    result = anes_lasso(alpha=0.056, refit=True)
+    document = result.to_dict()
+    refit_terms = [row["term"] for row in document["refit"]["coefficients"]]
+    assert "tv_news" not in refit_terms and "Intercept" in refit_terms
+    assert all(row["p_value"] is not None for row in document["refit"]["coefficients"])
+    assert any(w["code"] == "post_selection" for w in document["warnings"])
+
+
+@pytest.mark.parametrize(
+    ("options", "words"),
+    [
+        ({"penalty": "l3", "alpha": 0.1}, "penalty must be one of 'l1', 'l2', 'elasticnet'; got 'l3'"),
+        ({"penalty": "l1"}, "needs alpha"),
+        ({"penalty": "l1", "alpha": -1.0}, "alpha must be a positive number"),
+        ({"penalty": "elasticnet", "alpha": 0.1}, "--l1-ratio"),
+        ({"penalty": "l1", "alpha": 0.1, "l1_ratio": 0.5}, "use --penalty elasticnet"),
+        ({"alpha": 0.1}, "need a penalty"),
+    ],
+)
+def test_penalty_options_are_validated(options, words):
+    with pytest.raises(statreport.UsageError, match=None) as info:
+        statreport.fit("y ~ x", REPO / "examples" / "tutorial.csv", **options)
+    assert words in str(info.value)
