@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from . import _version
 from .errors import UsageError
+from .progress import StageHook, Stages
 from .result import DataProvenance, FitResult, ModelInfo, PenaltyInfo, ReportWarning
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -40,6 +41,7 @@ def fit(
     seed: int = 0,
     cv_rule: str = "min",
     refit: bool = False,
+    on_stage: StageHook | None = None,
 ) -> FitResult:
     """Fit a logistic regression and assemble the complete report.
 
@@ -84,6 +86,9 @@ def fit(
     refit : bool, default False
         Also refit the unpenalized model on the terms the penalty kept, reported
         separately under a post-selection warning.
+    on_stage : callable, optional
+        Called as ``on_stage(name, seconds)`` when a stage starts (seconds < 0)
+        and ends; the command line uses it for progress and --verbose timings.
 
     Returns
     -------
@@ -113,24 +118,39 @@ def fit(
             raise UsageError(f"alpha must be a positive number or 'cv'; got {alpha!r}")
         PenaltySpec.create(penalty, 1.0 if alpha == "cv" else float(alpha), l1_ratio)  # validate early
 
-    from .classification import classify
+    prefetch(*ESTIMATION_MODULES)
     from .crosscheck import crosscheck_sklearn
-    from .curves import figure_data
+    from .curves import full_roc
     from .data import load_data
     from .design import build_design
     from .estimate import fit_mle
     from .formula import parse_formula
-    from .inference import coefficient_table, fit_statistics, pseudo_r2
+    from .inference import fit_statistics
 
+    stage = Stages(on_stage)
     parsed = parse_formula(formula, allow_python=allow_python_formula)
-    loaded = load_data(data, parsed.columns, sep=sep, encoding=encoding, decimal=decimal)
-    design = build_design(parsed, loaded.frame, positive=positive, missing=missing)
+    with stage("reading data"):
+        loaded = load_data(data, parsed.columns, sep=sep, encoding=encoding, decimal=decimal)
+    with stage("building the design"):
+        design = build_design(parsed, loaded.frame, positive=positive, missing=missing)
+    provenance = DataProvenance(
+        source=loaded.source,
+        format=loaded.format,
+        size_bytes=loaded.size_bytes,
+        sha256=loaded.sha256,
+        n_rows_read=design.n_rows_read,
+        n_obs=design.n_obs,
+        n_dropped=design.n_dropped,
+        dropped_by_column=design.dropped_by_column,
+    )
+    del loaded  # the DataFrame is not needed past the design matrix: free it
     penalty_info = None
     refit_rows = None
     extra_warnings: list[ReportWarning] = []
     if penalty is None:
         spec = None
-        estimate = fit_mle(design)
+        with stage("fitting"):
+            estimate = fit_mle(design)
     else:
         from .penalized import PenaltySpec, fit_penalized
 
@@ -139,16 +159,38 @@ def fit(
             from .cv import choose_alpha
 
             ratio = PenaltySpec.create(penalty, 1.0, l1_ratio).l1_ratio
-            cv = choose_alpha(design, penalty, ratio, folds=folds, seed=seed, rule=cv_rule)
+            with stage("cross-validating alpha"):
+                cv = choose_alpha(design, penalty, ratio, folds=folds, seed=seed, rule=cv_rule)
             alpha = cv.alpha
         spec = PenaltySpec.create(penalty, alpha, l1_ratio)  # type: ignore[arg-type]
-        estimate = fit_penalized(design, spec)
+        with stage("fitting"):
+            estimate = fit_penalized(design, spec)
         penalty_info = _penalty_info(design, estimate, spec, cv)
         if refit:
             refit_rows, extra_warnings = _refit(design, penalty_info, ci_level=ci_level)
 
-    fit_stats = fit_statistics(estimate, design.y, has_intercept=design.has_intercept)
-    crosscheck = crosscheck_sklearn(design, estimate, threshold=threshold, penalty=spec)
+    with stage("cross-checking"):
+        crosscheck = crosscheck_sklearn(design, estimate, threshold=threshold, penalty=spec)
+    with stage("summarizing"):
+        fpr, tpr, auc = full_roc(design.y, estimate.probabilities)
+        fit_stats = fit_statistics(estimate, design.y, has_intercept=design.has_intercept)
+        result = _assemble(
+            parsed, design, estimate, provenance, crosscheck, fit_stats, extra_warnings,
+            threshold=threshold, ci_level=ci_level, auc=auc, roc=(fpr, tpr), title=title,
+            date=date, penalty_info=penalty_info, refit_rows=refit_rows,
+        )
+    return result
+
+
+def _assemble(  # type: ignore[no-untyped-def]
+    parsed, design, estimate, provenance, crosscheck, fit_stats, extra_warnings, *,
+    threshold, ci_level, auc, roc, title, date, penalty_info, refit_rows,
+) -> FitResult:
+    """Gather the pure computations into the one frozen result."""
+    from .classification import classify
+    from .curves import figure_data
+    from .inference import coefficient_table, pseudo_r2
+
     warnings = _assemble_warnings(design, estimate, crosscheck) + tuple(extra_warnings)
     return FitResult(
         model=ModelInfo(
@@ -160,27 +202,20 @@ def fit(
             has_intercept=design.has_intercept,
             categoricals=design.categoricals,
         ),
-        data=DataProvenance(
-            source=loaded.source,
-            format=loaded.format,
-            size_bytes=loaded.size_bytes,
-            sha256=loaded.sha256,
-            n_rows_read=design.n_rows_read,
-            n_obs=design.n_obs,
-            n_dropped=design.n_dropped,
-            dropped_by_column=design.dropped_by_column,
-        ),
+        data=provenance,
         fit=fit_stats,
         pseudo_r2=pseudo_r2(fit_stats, design.y, estimate.probabilities),
         coefficient_rows=coefficient_table(estimate, design.column_names, ci_level=ci_level),
-        classification=classify(design.y, estimate.probabilities, threshold=threshold),
+        classification=classify(design.y, estimate.probabilities, threshold=threshold, auc=auc),
         crosscheck=crosscheck,
         ci_level=ci_level,
         warnings=warnings,
         versions=_versions(),
         title=title,
         date=_report_date(date),
-        figures=figure_data(design, estimate.params, estimate.probabilities, threshold=threshold),
+        figures=figure_data(
+            design, estimate.params, estimate.probabilities, threshold=threshold, roc=roc
+        ),
         penalty=penalty_info,
         refit_rows=refit_rows,
     )
@@ -227,6 +262,32 @@ def _refit(design, info, *, ci_level: float):  # type: ignore[no-untyped-def]
     )]
     warnings += [w for w in estimate.warnings if w.code in ("quasi_separation", "not_converged")]
     return rows, warnings
+
+
+def prefetch(*modules: str) -> None:
+    """Import heavy libraries on a background thread while the main thread reads data.
+
+    Reading (pyarrow) and linear algebra release the GIL, so on two cores the
+    imports of statsmodels, scikit-learn or matplotlib overlap with real work.
+    """
+    import importlib
+    import os
+    import threading
+
+    if os.environ.get("STATREPORT_NO_PREFETCH"):
+        return
+
+    def run() -> None:
+        for name in modules:
+            try:
+                importlib.import_module(name)
+            except Exception:  # noqa: BLE001 - the main thread will raise it properly
+                return
+
+    threading.Thread(target=run, name="statreport-prefetch", daemon=True).start()
+
+
+ESTIMATION_MODULES = ("statsmodels.discrete.discrete_model", "sklearn.linear_model", "sklearn.metrics")
 
 
 def _check_probability(name: str, value: float) -> None:

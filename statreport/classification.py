@@ -17,7 +17,9 @@ def _ratio(numerator: float, denominator: float) -> float:
     return numerator / denominator if denominator else math.nan
 
 
-def classify(y: np.ndarray, probabilities: np.ndarray, *, threshold: float) -> Classification:
+def classify(
+    y: np.ndarray, probabilities: np.ndarray, *, threshold: float, auc: float | None = None
+) -> Classification:
     """Confusion counts, threshold metrics, ROC AUC and Brier score.
 
     Parameters
@@ -28,8 +30,14 @@ def classify(y: np.ndarray, probabilities: np.ndarray, *, threshold: float) -> C
         Fitted P(y = 1).
     threshold
         Cut-off in (0, 1); predicted 1 when probability > threshold.
+    auc
+        ROC AUC if already computed from the full ROC curve (`curves.full_roc`);
+        otherwise scikit-learn's ``roc_auc_score`` computes it.
     """
-    from sklearn.metrics import roc_auc_score
+    if auc is None:
+        from sklearn.metrics import roc_auc_score
+
+        auc = float(roc_auc_score(y == 1.0, probabilities))
 
     observed = y == 1.0
     predicted = probabilities > threshold
@@ -52,6 +60,6 @@ def classify(y: np.ndarray, probabilities: np.ndarray, *, threshold: float) -> C
         npv=_ratio(tn, tn + fn),
         f1=_ratio(2 * tp, 2 * tp + fp + fn),
         balanced_accuracy=(sensitivity + specificity) / 2.0,
-        auc=float(roc_auc_score(observed, probabilities)),
+        auc=auc,
         brier=float(np.mean((probabilities - y) ** 2)),
     )

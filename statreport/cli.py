@@ -155,6 +155,7 @@ def build_parser() -> argparse.ArgumentParser:
         "untrusted sources",
     )
     fit.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
+    fit.add_argument("-v", "--verbose", action="store_true", help="print the time each stage took")
     fit.add_argument("--debug", action="store_true", help="show the full traceback on errors")
     return parser
 
@@ -201,9 +202,16 @@ def _run_fit(args: argparse.Namespace) -> int:
             raise UsageError(f"output '{path}' is the input data file; choose another name")
         check_writable(path)
 
-    from .api import fit
+    from .api import ESTIMATION_MODULES, fit, prefetch
     from .report import write_reports
 
+    formats = {format_for(path) for path in args.output}
+    if formats & {"html", "pdf"}:  # start the renderers' imports too
+        prefetch(*ESTIMATION_MODULES, "matplotlib.figure", "matplotlib.backends.backend_svg", "jinja2")
+
+    from .progress import Stages, terminal_reporter
+
+    hook = terminal_reporter(verbose=args.verbose, quiet=args.quiet)
     started = time.perf_counter()
     result = fit(
         args.formula,
@@ -225,6 +233,7 @@ def _run_fit(args: argparse.Namespace) -> int:
         seed=args.seed,
         cv_rule=args.cv_rule,
         refit=args.refit,
+        on_stage=hook,
     )
     if args.strict:
         serious = [w for w in result.warnings if w.code in STRICT_WARNINGS]
@@ -233,7 +242,8 @@ def _run_fit(args: argparse.Namespace) -> int:
                 f"--strict: the report has {len(serious)} warning(s), no report written: "
                 + "; ".join(w.message for w in serious)
             )
-    written = write_reports(result, args.output, page_size=args.page_size)
+    with Stages(hook)("rendering and writing"):
+        written = write_reports(result, args.output, page_size=args.page_size)
     if not args.quiet:
         elapsed = time.perf_counter() - started
         for warning in result.warnings:

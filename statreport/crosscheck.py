@@ -12,7 +12,7 @@ import warnings
 import numpy as np
 
 from .design import Design
-from .estimate import Estimate
+from .estimate import WARM_START_ROWS, Estimate, subsample
 from .penalized import PenaltySpec
 from .result import CrossCheck
 
@@ -61,6 +61,12 @@ def crosscheck_sklearn(
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
+            if solver == "newton-cholesky" and design.n_obs >= WARM_START_ROWS:
+                # scikit-learn's own fit on a subsample first (its start, not ours)
+                rows = subsample(design.n_obs)
+                model.set_params(warm_start=True)
+                model.fit(X[rows], design.y[rows])
+                caught.clear()  # only the full-data fit decides convergence
             model.fit(X, design.y)
             if penalty is None:
                 theirs = model.coef_.ravel()

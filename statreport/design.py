@@ -247,5 +247,8 @@ def _categoricals(spec: Any, names: tuple[str, ...], frame: pd.DataFrame) -> tup
             variable = term[2:-1].strip()
         found.append(CategoricalInfo(term, variable, levels, reference[0]))
     # formulaic's dict order can follow set iteration; the report follows the design's columns
-    first_column = {c.term: min(i for i, n in enumerate(names) if n.startswith(f"{c.term}[")) for c in found}
+    first_column = {
+        c.term: min((i for i, n in enumerate(names) if n.startswith(f"{c.term}[")), default=len(names))
+        for c in found
+    }
     return tuple(sorted(found, key=lambda c: first_column[c.term]))

@@ -18,6 +18,38 @@ from .result import ReportWarning
 from .separation import detect_separation, looks_separated
 
 MAX_NEWTON_ITERATIONS = 50
+#: Above this many rows, Newton starts from a fit on an evenly spaced subsample.
+WARM_START_ROWS = 200_000
+SUBSAMPLE_ROWS = 50_000
+
+
+def subsample(n: int) -> np.ndarray:
+    """Deterministic, evenly spaced row indices (about `SUBSAMPLE_ROWS` of them)."""
+    return np.arange(0, n, max(1, n // SUBSAMPLE_ROWS))
+
+
+def _warm_start(design: Design) -> np.ndarray | None:
+    """Starting values from the same model on a subsample: fewer full-data Newton steps.
+
+    The maximum-likelihood estimate does not depend on the start (the
+    log-likelihood is concave), only the number of iterations does; any
+    trouble on the subsample just means a cold start.
+    """
+    from statsmodels.discrete.discrete_model import Logit
+
+    if design.n_obs < WARM_START_ROWS:
+        return None
+    rows = subsample(design.n_obs)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            fitted = Logit(design.y[rows], design.X[rows], check_rank=False).fit(
+                method="newton", maxiter=MAX_NEWTON_ITERATIONS, disp=False
+            )
+    except Exception:  # noqa: BLE001 - a failed warm start only costs iterations
+        return None
+    start = np.asarray(fitted.params, dtype=np.float64)
+    return start if fitted.mle_retvals.get("converged") and np.all(np.isfinite(start)) else None
 
 
 @dataclass(frozen=True, eq=False)
@@ -59,8 +91,12 @@ def fit_mle(design: Design) -> Estimate:
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
-            model = Logit(design.y, design.X)
-            fitted = model.fit(method="newton", maxiter=MAX_NEWTON_ITERATIONS, disp=False)
+            # the rank was checked above (redundant_columns); statsmodels' own check is a full QR
+            model = Logit(design.y, design.X, check_rank=False)
+            fitted = model.fit(
+                method="newton", maxiter=MAX_NEWTON_ITERATIONS, disp=False,
+                start_params=_warm_start(design),
+            )
             cov = np.asarray(fitted.cov_params(), dtype=np.float64)
             params = np.asarray(fitted.params, dtype=np.float64)
             probabilities = expit(design.X @ params)

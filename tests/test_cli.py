@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import os
 import subprocess
 import sys
@@ -110,3 +111,31 @@ def test_help_lists_exit_codes():
     assert proc.returncode == 0
     for code in ("0", "2", "3", "4", "5"):
         assert f"\n  {code}  " in proc.stdout
+
+
+def test_verbose_prints_stage_times_and_default_is_quiet_off_terminal(tmp_path):
+    verbose = run_cli("fit", "y ~ x", str(EXAMPLES / "tutorial.csv"), "-o", str(tmp_path / "r.json"), "-v")
+    assert verbose.returncode == 0
+    for stage in ("reading data", "fitting", "cross-checking", "rendering and writing"):
+        assert re.search(rf"statreport: {stage}\s+\d+\.\d\d s", verbose.stderr), stage
+    plain = run_cli("fit", "y ~ x", str(EXAMPLES / "tutorial.csv"), "-o", str(tmp_path / "r.json"))
+    assert "\r" not in plain.stderr and "fitting" not in plain.stderr  # not a terminal: no progress
+    quiet = run_cli("fit", "y ~ x", str(EXAMPLES / "tutorial.csv"), "-o", str(tmp_path / "r.json"), "-q")
+    assert quiet.stderr == ""
+
+
+def test_progress_on_a_terminal_rewrites_one_line():
+    import io
+
+    from statreport.progress import Stages, terminal_reporter
+
+    class Tty(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    stream = Tty()
+    hook = terminal_reporter(verbose=False, quiet=False, stream=stream)
+    with Stages(hook)("fitting"):
+        pass
+    assert "statreport: fitting\u2026" in stream.getvalue() and "\n" not in stream.getvalue()
+    assert terminal_reporter(verbose=False, quiet=True, stream=Tty()) is None

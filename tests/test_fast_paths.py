@@ -1,0 +1,56 @@
+"""The fast paths give the numbers the reference path gives (1e-8 relative).
+
+Reference path: the plain statsmodels formula API on a pandas DataFrame
+(patsy design, statsmodels' own rank check, cold Newton start, its own llnull).
+Fast path: pyarrow CSV, formulaic design built once, numpy arrays, warm starts.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import statreport
+import statreport.estimate as estimate
+
+
+@pytest.fixture(scope="module")
+def benchmark_like(tmp_path_factory):
+    rng = np.random.default_rng(20261122)
+    n = 30_000
+    frame = pd.DataFrame({f"x{i}": rng.normal(size=n) for i in range(1, 5)})
+    frame["age"] = rng.integers(18, 91, n)
+    frame["region"] = rng.choice(["north", "south", "east", "west", "central"], n)
+    eta = -1.0 + 0.5 * frame["x1"] - 0.3 * frame["x2"] + 0.01 * frame["age"]
+    frame["y"] = (rng.random(n) < 1 / (1 + np.exp(-eta))).astype(int)
+    path = tmp_path_factory.mktemp("bench") / "synth.csv"
+    frame.to_csv(path, index=False)
+    return frame, path
+
+
+def test_fast_path_matches_plain_statsmodels(benchmark_like, monkeypatch):
+    import statsmodels.formula.api as smf
+
+    frame, path = benchmark_like
+    formula = "y ~ x1 + x2 + x3 + x4 + age + C(region)"
+    monkeypatch.setattr(estimate, "WARM_START_ROWS", 1_000)  # exercise the warm start
+    monkeypatch.setattr(estimate, "SUBSAMPLE_ROWS", 5_000)
+    ours = statreport.fit(formula, path)
+    reference = smf.logit(formula, frame).fit(disp=0, method="newton", tol=1e-12)
+    mine = ours.coefficients
+    order = list(mine.index)  # patsy puts categoricals first; formulaic keeps formula order
+    assert sorted(order) == sorted(reference.params.index)
+    ref_params = reference.params[order].to_numpy()
+    ref_bse = reference.bse[order].to_numpy()
+    np.testing.assert_allclose(mine["estimate"].to_numpy(), ref_params, rtol=1e-8, atol=1e-12)
+    np.testing.assert_allclose(mine["std_error"].to_numpy(), ref_bse, rtol=1e-8)
+    np.testing.assert_allclose(mine["p_value"].to_numpy(), reference.pvalues[order].to_numpy(), rtol=1e-7)
+    assert ours.fit.log_likelihood == pytest.approx(reference.llf, rel=1e-10)
+    assert ours.fit.ll_null == pytest.approx(reference.llnull, rel=1e-8)
+    assert ours.fit.aic == pytest.approx(reference.aic, rel=1e-10)
+    assert ours.fit.bic == pytest.approx(reference.bic, rel=1e-10)
+    assert ours.pseudo_r2.mcfadden == pytest.approx(reference.prsquared, rel=1e-8)
+    table = reference.pred_table()
+    assert ours.pred_table.to_numpy().tolist() == table.astype(int).tolist()
+    assert ours.crosscheck.passed
