@@ -75,8 +75,9 @@ def build_parser() -> argparse.ArgumentParser:
         "fit",
         help="fit a logistic regression and write the report",
         description=(
-            "Fit a logistic regression by maximum likelihood, cross-check it with "
-            "scikit-learn, and write the report in every format asked for with -o."
+            "Fit a logistic regression by maximum likelihood (or a penalized likelihood), "
+            "cross-check it with scikit-learn, and write the report in every format asked "
+            "for with -o."
         ),
         epilog=FIT_EXAMPLES + EXIT_CODE_HELP,
         formatter_class=argparse.RawDescriptionHelpFormatter,
