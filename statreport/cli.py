@@ -207,8 +207,11 @@ def _run_fit(args: argparse.Namespace) -> int:
     from .report import write_reports
 
     formats = {format_for(path) for path in args.output}
-    if formats & {"html", "pdf"}:  # start the renderers' imports too
-        prefetch(*ESTIMATION_MODULES, "matplotlib.figure", "matplotlib.backends.backend_svg", "jinja2")
+    renderers = ("matplotlib.figure", "matplotlib.backends.backend_svg", "jinja2")
+    if "pdf" in formats:  # start the renderers' imports too, on the background thread
+        prefetch(*ESTIMATION_MODULES, *renderers, "weasyprint")
+    elif "html" in formats:
+        prefetch(*ESTIMATION_MODULES, *renderers)
 
     from .progress import Stages, terminal_reporter
 

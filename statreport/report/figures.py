@@ -14,6 +14,7 @@ import io
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from ..result import FitResult
@@ -177,13 +178,18 @@ def probability_plot(result: FitResult) -> bytes:
     def draw(figure: Any) -> None:
         ax = figure.add_subplot()
         edges = list(hist.edges)
-        ax.stairs(hist.non_events, edges, color=GREY, fill=True, alpha=0.55, label="observed 0")
-        ax.stairs(hist.events, edges, color=BLUE, linewidth=1.5, label=f"observed {event}")
+        # shares within each class, so a rare outcome's distribution is visible too
+        non_events = [c / max(sum(hist.non_events), 1) for c in hist.non_events]
+        events = [c / max(sum(hist.events), 1) for c in hist.events]
+        ax.stairs(non_events, edges, color=GREY, fill=True, alpha=0.55,
+                  label=f"observed 0 (n = {sum(hist.non_events):,})")
+        ax.stairs(events, edges, color=BLUE, linewidth=1.5,
+                  label=f"observed {event} (n = {sum(hist.events):,})")
         ax.axvline(threshold, color=ORANGE, linewidth=1.2, label=f"threshold {threshold:g}")
         ax.set_xlim(0, 1)
         ax.set_xlabel("Predicted probability")
-        ax.set_ylabel("Observations")
-        ax.legend(loc="upper center")
+        ax.set_ylabel("Share of the class")
+        ax.legend(loc="upper center", fontsize=7.5)
 
     return _svg(draw, (3.6, 3.5))
 
@@ -265,8 +271,13 @@ def cv_plot(result: FitResult) -> bytes:
     return _svg(draw, (6.0, 3.0))
 
 
-def render_figures(result: FitResult) -> list[Figure]:
-    """Every figure the report shows, in display order."""
+def render_figures(result: FitResult) -> tuple[Figure, ...]:
+    """Every figure the report shows, in display order (drawn once per result)."""
+    return _render_figures(result)
+
+
+@lru_cache(maxsize=4)
+def _render_figures(result: FitResult) -> tuple[Figure, ...]:
     figures = []
     if result.penalty is not None and result.penalty.cv is not None:
         cv = result.penalty.cv
@@ -284,7 +295,7 @@ def render_figures(result: FitResult) -> list[Figure]:
                forest_plot(result)),
     ]
     if result.figures is None:
-        return figures
+        return tuple(figures)
     if result.figures.effect is not None:
         figures.append(Figure(
             "effect", "Fitted probability and log-odds",
@@ -297,10 +308,10 @@ def render_figures(result: FitResult) -> list[Figure]:
         Figure("calibration", "Calibration", "Observed event rate against mean predicted "
                "probability, in groups of equal size ordered by prediction.", calibration_plot(result)),
         Figure("probabilities", "Predicted probabilities by observed class",
-               "Distribution of fitted probabilities for each observed outcome, with the "
-               "classification threshold.", probability_plot(result)),
+               "Distribution of fitted probabilities within each observed outcome (each class "
+               "sums to 1), with the classification threshold.", probability_plot(result)),
         Figure("confusion", "Classification table",
                f"Counts and shares at threshold {result.classification.threshold:g}.",
                confusion_plot(result)),
     ]
-    return figures
+    return tuple(figures)
