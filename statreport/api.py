@@ -7,6 +7,7 @@ cross-check -> one frozen `FitResult`. Nothing here imports a renderer.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import os
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -59,7 +60,8 @@ def fit(
     positive : str, optional
         The outcome value counted as 1. Needed unless the outcome is 0/1 or boolean.
     title : str, optional
-        Report title; defaults to the formula.
+        Report title; defaults to "Logistic regression report" (the formula is
+        printed under it).
     date : str, optional
         Date printed on the report. Defaults to the ``SOURCE_DATE_EPOCH``
         environment variable if set; otherwise the report carries no date, so
@@ -116,6 +118,11 @@ def fit(
 
         if isinstance(alpha, str) and alpha != "cv":
             raise UsageError(f"alpha must be a positive number or 'cv'; got {alpha!r}")
+        if not isinstance(alpha, str) and not math.isfinite(float(alpha)):
+            raise UsageError(f"alpha must be a finite positive number; got {alpha!r}")
+        if refit and penalty == "l2":
+            raise UsageError("--refit needs a penalty that selects terms (l1 or elasticnet); "
+                             "a ridge (l2) fit keeps every term")
         PenaltySpec.create(penalty, 1.0 if alpha == "cv" else float(alpha), l1_ratio)  # validate early
 
     prefetch(*ESTIMATION_MODULES)
@@ -152,8 +159,9 @@ def fit(
         with stage("fitting"):
             estimate = fit_mle(design)
     else:
-        from .penalized import PenaltySpec, fit_penalized
+        from .penalized import PenaltySpec, check_penalizable, fit_penalized
 
+        check_penalizable(design)
         cv = None
         if alpha == "cv":
             from .cv import choose_alpha
@@ -260,7 +268,7 @@ def _refit(design, info, *, ci_level: float):  # type: ignore[no-untyped-def]
         "without a penalty; its p-values and intervals ignore that the terms were selected on "
         "the same data, so they are too optimistic (post-selection inference)",
     )]
-    warnings += [w for w in estimate.warnings if w.code in ("quasi_separation", "not_converged")]
+    warnings += [ReportWarning(w.code, f"refit: {w.message}") for w in estimate.warnings]
     return rows, warnings
 
 

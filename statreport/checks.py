@@ -84,9 +84,11 @@ def check_text_columns(
             if numeric_looking.mean() > 0.9:
                 example = sample[numeric_looking].iloc[0]
                 position = int(np.flatnonzero(frame[name].astype(str).to_numpy() == example)[0])
+                original = frame.index[position]
+                where = _row(int(original)) if isinstance(original, (int, np.integer)) else f"row {original!r}"
                 raise DataError(
                     f"column '{name}' holds numbers written as text ('{example}' on "
-                    f"{_row(position)}); for a decimal comma pass --decimal ',', remove thousands "
+                    f"{where}); for a decimal comma pass --decimal ',', remove thousands "
                     f"separators, or write C({name}) if it really is categorical"
                 )
         counts = values.value_counts()
@@ -104,9 +106,7 @@ def check_text_columns(
             )
     estimated = n * (total_levels + 1) * 8
     if estimated > MAX_DESIGN_BYTES:
-        worst = max(
-            (c for c in plain_terms | categorical_terms), key=lambda c: frame[c].nunique()
-        )
+        worst = max(sorted(plain_terms | categorical_terms), key=lambda c: frame[c].nunique())
         raise DataError(
             f"the design matrix would need about {estimated / 1024**3:.0f} GB: categorical "
             f"'{worst}' has {frame[worst].nunique():,} distinct values (an identifier?); "

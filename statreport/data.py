@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Union
 
-from .errors import DataError, FormulaError
+from .errors import DataError, FormulaError, UsageError
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -63,6 +63,8 @@ def load_data(
     """
     import pandas as pd
 
+    if sep is not None and (len(sep) != 1 or sep in "\"\r\n"):
+        raise UsageError(f"--sep must be a single character other than a quote or newline; got {sep!r}")
     if isinstance(source, pd.DataFrame):
         names = [str(c) for c in source.columns]
         for name in sorted(columns):
@@ -136,7 +138,10 @@ def _read_csv(
     sample = _sample_lines(path, encoding)
     if sep is None:
         sep = _sniff_delimiter(path, sample)
-    header = _rows(sample, sep)[0]
+    rows = _rows(sample, sep)
+    if not rows:
+        raise DataError(f"'{path.name}' is empty: expected a header line naming the columns")
+    header = rows[0]
     _check_header(path, header, columns)
     read_options = pacsv.ReadOptions(encoding=encoding, block_size=1 << 24)
     parse_options = pacsv.ParseOptions(delimiter=sep)
@@ -174,7 +179,10 @@ def _sample_lines(path: Path, encoding: str) -> str:
         raise DataError(_encoding_problem(path, encoding, raw=raw, error=exc)) from exc
     except LookupError as exc:
         raise DataError(f"unknown --encoding '{encoding}'; try utf-8, latin-1 or cp1252") from exc
-    return text.lstrip("\ufeff")
+    text = text.lstrip("\ufeff")
+    if not text.strip():
+        raise DataError(f"'{path.name}' is empty: expected a header line naming the columns")
+    return text
 
 
 def _rows(text: str, sep: str) -> list[list[str]]:
@@ -225,15 +233,18 @@ def _csv_problem(path: Path, sep: str, encoding: str, exc: Exception) -> str:
 
     message = _first_line(exc)
     if "Expected" in message and "columns" in message:
-        with path.open(encoding=encoding, newline="") as handle:
-            reader = csv.reader(handle, delimiter=sep)
-            width = len(next(reader))
-            for row in reader:
-                if row and len(row) != width:
-                    return (
-                        f"line {reader.line_num} of '{path.name}' has {len(row)} fields but the "
-                        f"header has {width}; fix that line (a stray delimiter or a missing quote?)"
-                    )
+        try:
+            with path.open(encoding=encoding, newline="") as handle:
+                reader = csv.reader(handle, delimiter=sep)
+                width = len(next(reader))
+                for row in reader:
+                    if row and len(row) != width:
+                        return (
+                            f"line {reader.line_num} of '{path.name}' has {len(row)} fields but the "
+                            f"header has {width}; fix that line (a stray delimiter or a missing quote?)"
+                        )
+        except UnicodeDecodeError:
+            return _encoding_problem(path, encoding)
     if "UTF8" in message or "UTF-8" in message:
         return _encoding_problem(path, encoding)
     return f"cannot parse '{path.name}' as CSV: {message}"

@@ -1,8 +1,8 @@
 """The fitting seam: every estimation method returns the same `Estimate`.
 
-Today there is one method, maximum likelihood by Newton's method through
-statsmodels' `Logit`. Penalized fits, an out-of-core engine or a multinomial
-model plug in here by returning an `Estimate`; nothing downstream changes.
+Maximum likelihood (Newton, statsmodels `Logit`) lives here; penalized fits
+(`penalized.py`) return the same `Estimate`, and so would an out-of-core
+engine or a multinomial model: nothing downstream changes.
 """
 
 from __future__ import annotations
@@ -112,10 +112,12 @@ def fit_mle(design: Design) -> Estimate:
         )
     retvals = fitted.mle_retvals
     converged = bool(retvals.get("converged", False))
-    found = [w for w in _report_warnings(caught) if w.code != "perfect_separation"]
+    found = list(_report_warnings(caught))
     separated: tuple[str, ...] = ()
     if looks_separated(probabilities, converged):
         separation = detect_separation(design.X, design.y, design.column_names)
+        if separation.kind != "unknown":  # the LP decided: its verdict replaces statsmodels' hint
+            found = [w for w in found if w.code != "perfect_separation"]
         shown = _term_list([t for t in separation.terms if t != "Intercept"] or separation.terms)
         if separation.kind == "complete":
             raise FitError(
@@ -196,6 +198,31 @@ def redundant_columns(X: np.ndarray, names: tuple[str, ...], *, tol: float = 1e-
             redundant.append(names[j])
         else:
             kept.append(j)
+    if not redundant:
+        return redundant
+    return _confirm_redundant(scaled, names)
+
+
+def _confirm_redundant(scaled: np.ndarray, names: tuple[str, ...], tol: float = 1e-7) -> list[str]:
+    """Exact check (Gram-Schmidt twice, on the columns) for what the Gram screen flagged.
+
+    The Gram matrix squares the condition number, so it only screens; a column
+    is redundant when its residual norm, after projecting out the columns kept
+    before it, is below ``tol`` times its norm (R's glm uses 1e-7 on QR).
+    """
+    basis: list[np.ndarray] = []
+    redundant: list[str] = []
+    for j in range(scaled.shape[1]):
+        column = scaled[:, j].astype(np.float64, copy=True)
+        norm = float(np.linalg.norm(column))
+        for _ in range(2):  # re-orthogonalize once for stability
+            for q in basis:
+                column -= (q @ column) * q
+        residual = float(np.linalg.norm(column))
+        if norm == 0 or residual <= tol * norm:
+            redundant.append(names[j])
+        else:
+            basis.append(column / residual)
     return redundant
 
 

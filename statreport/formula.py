@@ -44,7 +44,7 @@ def parse_formula(text: str, *, allow_python: bool = False) -> ParsedFormula:
         raise FormulaError(
             f"formula '{text}' has no '~'; write it as 'outcome ~ x1 + x2'"
         )
-    from .formula_safety import check_formula, safe_namespace
+    from .formula_safety import check_factors, check_formula, safe_namespace
 
     outcome_columns, columns = check_formula(text, strict=not allow_python)
     from formulaic import Formula
@@ -56,6 +56,8 @@ def parse_formula(text: str, *, allow_python: bool = False) -> ParsedFormula:
         raise FormulaError(f"formula '{text}' must have one '~' between outcome and predictors") from exc
     except Exception as exc:  # formulaic raises its own errors, SyntaxError and others
         raise FormulaError(f"formula '{text}' does not parse: {clean_message(exc)}") from exc
+    if not allow_python:
+        check_factors(formula, text)
     namespace = frozenset(safe_namespace()) | ({"np", "numpy"} if allow_python else frozenset())
     outcome_terms = [str(term) for term in lhs]
     if len(outcome_terms) != 1 or outcome_terms[0] == "1":

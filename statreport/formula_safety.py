@@ -13,6 +13,7 @@ from __future__ import annotations
 import ast
 import io
 import re
+import secrets
 import tokenize
 from typing import Any
 
@@ -98,11 +99,15 @@ def check_formula(text: str, *, strict: bool = True) -> tuple[frozenset[str], fr
     comparisons inside ``I(...)``, and the calls in `ALLOWED_CALLS` with their
     listed keyword arguments. Strings only name a level or a column.
     """
+    for forbidden, name in (("\\", "a backslash"), ("#", "a '#'")):
+        if strict and forbidden in text:
+            raise FormulaError(f"formula '{text}' is not allowed: it contains {name}")
     quoted: list[str] = []
+    prefix = f"_q{secrets.token_hex(6)}_"  # cannot collide with a name in the formula
 
     def placeholder(match: re.Match[str]) -> str:
         quoted.append(match.group())
-        return f"_bq{len(quoted) - 1}_"
+        return f"{prefix}{len(quoted) - 1}_"
 
     masked = _BACKTICK.sub(placeholder, " ".join(text.splitlines()))
     if "`" in masked:
@@ -116,7 +121,7 @@ def check_formula(text: str, *, strict: bool = True) -> tuple[frozenset[str], fr
             raise FormulaError(
                 f"formula '{text}' is not a valid formula near '{_near(side, exc)}'"
             ) from exc
-        checker = _Checker(side, text, quoted, strict=strict)
+        checker = _Checker(side, text, quoted, strict=strict, prefix=prefix)
         checker.visit(tree)
         found.append(frozenset(checker.columns))
     return found[0], found[0] | found[1]
@@ -166,10 +171,13 @@ def _near(source: str, exc: SyntaxError) -> str:
 
 
 class _Checker(ast.NodeVisitor):
-    def __init__(self, source: str, formula: str, quoted: list[str], *, strict: bool) -> None:
+    def __init__(
+        self, source: str, formula: str, quoted: list[str], *, strict: bool, prefix: str = "\0"
+    ) -> None:
         self.source = source
         self.formula = formula
         self.quoted = quoted
+        self.prefix = prefix
         self.strict = strict
         self.call_stack: list[str] = []
         self.columns: set[str] = set()
@@ -178,7 +186,8 @@ class _Checker(ast.NodeVisitor):
         if not self.strict:
             return
         piece = ast.get_source_segment(self.source, node) or what
-        piece = re.sub(r"_bq(\d+)_", lambda m: self.quoted[int(m.group(1))], piece.replace("&", ":"))
+        piece = re.sub(re.escape(self.prefix) + r"(\d+)_", lambda m: self.quoted[int(m.group(1))],
+                       piece.replace("&", ":"))
         raise FormulaError(
             f"formula '{self.formula}' is not allowed: {what} in '{piece}'. Formulas may use "
             "column names, numbers, + - : * / ** and the transforms C, Treatment, I, Q, log, "
@@ -220,7 +229,7 @@ class _Checker(ast.NodeVisitor):
         if node.id.startswith("__") or node.id.endswith("__"):
             self.reject(node, f"the name '{node.id}'")
             return
-        match = re.fullmatch(r"_bq(\d+)_", node.id)
+        match = re.fullmatch(re.escape(self.prefix) + r"(\d+)_", node.id)
         if match:
             self.columns.add(self.quoted[int(match.group(1))][1:-1])
         elif not ("C" in self.call_stack and node.id in CONTRASTS):
@@ -265,3 +274,23 @@ def _op_symbol(op: ast.AST) -> str:
                ast.LShift: "<<", ast.RShift: ">>", ast.MatMult: "@", ast.Invert: "~",
                ast.Not: "not", ast.Is: "is", ast.IsNot: "is not", ast.In: "in", ast.NotIn: "not in"}
     return symbols.get(type(op), type(op).__name__)
+
+
+def check_factors(formula: object, text: str) -> None:
+    """Check what formulaic will actually evaluate: every Python factor of both sides.
+
+    A second line of defence after `check_formula` on the raw text: if the two
+    tokenizers ever disagree about quoting, the expressions formulaic parsed
+    must still pass the same allow-list before anything is evaluated.
+    """
+    for side in (formula.lhs, formula.rhs):  # type: ignore[attr-defined]
+        for term in side:
+            for factor in term.factors:
+                if factor.eval_method.name != "PYTHON":
+                    continue
+                expr = str(factor.expr)
+                try:
+                    tree = ast.parse(expr, mode="eval")
+                except SyntaxError as exc:
+                    raise FormulaError(f"formula '{text}' is not allowed: cannot check '{expr}'") from exc
+                _Checker(expr, text, [], strict=True).visit(tree)

@@ -24,7 +24,8 @@ def coefficient_table(
 
     With no covariance (``estimate.cov is None``) only the estimate and odds
     ratio are given; every inferential column is NaN. So it is for terms whose
-    estimates diverge (``estimate.separated_terms``).
+    estimates diverge (``estimate.separated_terms``), and for every term when the
+    fit did not converge or the information matrix was singular.
     """
     b = estimate.params
     if estimate.cov is None:
@@ -35,6 +36,8 @@ def coefficient_table(
         se = np.sqrt(variance)
     separated = np.array([name in estimate.separated_terms for name in names], dtype=bool)
     se[separated] = np.nan
+    if not inference_valid(estimate):
+        se[:] = np.nan  # no Wald inference from a fit that did not converge or a singular Hessian
     with np.errstate(divide="ignore", invalid="ignore"):
         z = b / se
     p = 2.0 * stats.norm.sf(np.abs(z))
@@ -58,6 +61,12 @@ def coefficient_table(
         )
         for i in range(b.shape[0])
     )
+
+
+def inference_valid(estimate: Estimate) -> bool:
+    """Wald tests and the LR test need a converged fit and an invertible information matrix."""
+    singular = any(w.code == "singular_hessian" for w in estimate.warnings)
+    return estimate.cov is not None and estimate.converged and not singular
 
 
 def null_log_likelihood(y: np.ndarray) -> float:
@@ -89,6 +98,7 @@ def fit_statistics(
     ll_null = null_log_likelihood(y)
     llr = 2.0 * (ll - ll_null)
     penalized = estimate.cov is None
+    testable = inference_valid(estimate)
     return FitStatistics(
         n_obs=n,
         events=int(y.sum()),
@@ -97,7 +107,7 @@ def fit_statistics(
         log_likelihood=ll,
         ll_null=ll_null,
         llr=math.nan if penalized else llr,
-        llr_p_value=float(stats.chi2.sf(llr, df_model)) if df_model > 0 and not penalized else math.nan,
+        llr_p_value=float(stats.chi2.sf(llr, df_model)) if df_model > 0 and testable else math.nan,
         aic=math.nan if penalized else -2.0 * ll + 2.0 * k,
         bic=math.nan if penalized else -2.0 * ll + k * math.log(n),
         deviance=-2.0 * ll,

@@ -20,8 +20,17 @@ def check_writable(path: Path) -> None:
         raise RenderError(f"cannot write '{path}': it is a folder")
 
 
-def write_atomic(path: Path, payload: bytes) -> Path:
-    """Write ``payload`` to a temporary file beside ``path`` and rename it into place."""
+def _read_umask() -> int:
+    current = os.umask(0)
+    os.umask(current)
+    return current
+
+
+_UMASK = _read_umask()  # read once, at import, before any background thread runs
+
+
+def _stage(path: Path, payload: bytes) -> Path:
+    """Write ``payload`` to a hidden temporary file beside ``path``; return its name."""
     check_writable(path)
     fd, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
@@ -29,18 +38,40 @@ def write_atomic(path: Path, payload: bytes) -> Path:
             handle.write(payload)
             handle.flush()
             os.fsync(handle.fileno())
-        os.chmod(temp_name, 0o644 & ~_umask())
-        os.replace(temp_name, path)
+        os.chmod(temp_name, 0o644 & ~_UMASK)
     except OSError as exc:
         Path(temp_name).unlink(missing_ok=True)
         raise RenderError(f"cannot write '{path}': {exc.strerror or exc}") from exc
     except BaseException:
         Path(temp_name).unlink(missing_ok=True)
         raise
-    return path
+    return Path(temp_name)
 
 
-def _umask() -> int:
-    current = os.umask(0)
-    os.umask(current)
-    return current
+def write_all(files: list[tuple[Path, bytes]]) -> list[Path]:
+    """Write every file or none: all are staged first, then renamed into place.
+
+    If staging any file fails, the staged ones are removed and no target is
+    touched; the renames themselves are atomic per file.
+    """
+    staged: list[tuple[Path, Path]] = []
+    try:
+        for path, payload in files:
+            staged.append((_stage(path, payload), path))
+    except BaseException:
+        for temp, _ in staged:
+            temp.unlink(missing_ok=True)
+        raise
+    for temp, path in staged:
+        try:
+            os.replace(temp, path)
+        except OSError as exc:
+            for left, _ in staged:
+                left.unlink(missing_ok=True)
+            raise RenderError(f"cannot write '{path}': {exc.strerror or exc}") from exc
+    return [path for _, path in staged]
+
+
+def write_atomic(path: Path, payload: bytes) -> Path:
+    """Write ``payload`` to a temporary file beside ``path`` and rename it into place."""
+    return write_all([(path, payload)])[0]

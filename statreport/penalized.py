@@ -32,7 +32,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .design import Design
-from .errors import UsageError
+from .errors import FitError, UsageError
 from .estimate import Estimate
 from .result import ReportWarning
 
@@ -110,10 +110,20 @@ def lambda_max(X: np.ndarray, y: np.ndarray, l1_ratio: float) -> float:
     return float(gradient.max() / max(l1_ratio, 1e-3))
 
 
-def fit_penalized(design: Design, spec: PenaltySpec) -> Estimate:
-    """Minimize the documented objective; see the module docstring for the solvers."""
+def check_penalizable(design: Design) -> None:
+    """A penalized fit needs the intercept first and at least one non-constant slope."""
     if not design.has_intercept or design.column_names[0] != "Intercept":
         raise UsageError("a penalized fit needs an intercept (remove '- 1' or '+ 0' from the formula)")
+    if design.X.shape[1] < 2:
+        raise UsageError("a penalized fit needs at least one predictor besides the intercept")
+    if lambda_max(design.X, design.y, 1.0) <= 0:
+        raise FitError("every predictor is constant or uncorrelated with the outcome in these rows; "
+                       "there is nothing to penalize")
+
+
+def fit_penalized(design: Design, spec: PenaltySpec) -> Estimate:
+    """Minimize the documented objective; see the module docstring for the solvers."""
+    check_penalizable(design)
     params, iterations, solver, caught = _solve(design.X, design.y, spec)
     violation = kkt_violation(design.X, design.y, params, spec)
     converged = violation <= KKT_TOLERANCE

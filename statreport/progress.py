@@ -27,7 +27,12 @@ class Stages:
         started = time.perf_counter()
         if self.hook is not None:
             self.hook(name, -1.0)  # started
-        yield
+        try:
+            yield
+        except BaseException:
+            if self.hook is not None:
+                self.hook(name, -2.0)  # failed: clear the live line, print no time
+            raise
         if self.hook is not None:
             self.hook(name, time.perf_counter() - started)
 
@@ -40,6 +45,11 @@ def terminal_reporter(*, verbose: bool, quiet: bool, stream: TextIO | None = Non
         return None
 
     def hook(name: str, seconds: float) -> None:
+        if seconds == -2.0:
+            if live:
+                out.write("\r\x1b[2K")
+                out.flush()
+            return
         if seconds < 0:
             if live:
                 out.write(f"\r\x1b[2Kstatreport: {name}\u2026")

@@ -27,7 +27,7 @@ _TOL = 1e-7
 
 @dataclass(frozen=True)
 class Separation:
-    kind: str  # "none", "quasi" or "complete"
+    kind: str  # "none", "quasi", "complete", or "unknown" (the LP did not solve)
     terms: tuple[str, ...]  # design columns whose estimates diverge
     n_perfect: int  # rows predicted perfectly along the separating direction
 
@@ -52,7 +52,9 @@ def detect_separation(X: np.ndarray, y: np.ndarray, names: tuple[str, ...]) -> S
     bounds = [(-1.0, 1.0)] * k
     objective = -(counts[:, None] * rows).sum(axis=0)
     first = linprog(objective, A_ub=-rows, b_ub=np.zeros(len(rows)), bounds=bounds, method="highs")
-    if first.status != 0 or -first.fun <= _TOL * max(1.0, counts.sum()):
+    if first.status != 0:
+        return Separation("unknown", (), 0)
+    if -first.fun <= _TOL * max(1.0, counts.sum()):
         return Separation("none", (), 0)
     direction = first.x
     margins = rows @ direction

@@ -46,6 +46,8 @@ INJECTIONS = [
     "y ~ x + [__import__('os').system('touch {sentinel}') for _ in x]",
     "y ~ x + (lambda: __import__('os').system('touch {sentinel}'))()",
     "I(__import__('os').system('touch {sentinel}')) ~ x",
+    "y ~ `a\\`` + {{__import__('pathlib').Path('{sentinel}').touch()}} + `#\\``",
+    "y ~ x + `a` # {{__import__('os').system('touch {sentinel}')}}",
 ]
 
 
@@ -79,6 +81,12 @@ def test_allow_python_formula_opts_out(tmp_path, capsys):
     data = write(tmp_path, "d.csv", TUTORIAL)
     code, _ = run(tmp_path, capsys, "y ~ np.log1p(x)", data, "--allow-python-formula")
     assert code == 0
+
+
+def test_placeholder_names_are_just_columns(tmp_path, capsys):
+    data = write(tmp_path, "d.csv", TUTORIAL.replace("x,y", "_bq0_,y"))
+    code, err = run(tmp_path, capsys, "y ~ _bq0_", data)
+    assert code == 0, err
 
 
 @pytest.mark.parametrize("name", ["my col", "a.b", "class", "C", "np"])
@@ -298,3 +306,48 @@ def test_non_convergence_is_a_top_warning(monkeypatch):
 
 def test_sentinel_dir_is_clean():
     assert not any(p.name == "SENTINEL" for p in Path(os.getcwd()).iterdir())
+
+
+def test_bom_only_file_is_empty(tmp_path, capsys):
+    code, err = run(tmp_path, capsys, "y ~ x", write(tmp_path, "b.csv", b"\xef\xbb\xbf\r\n\r\n"))
+    assert code == 3 and "empty" in err
+
+
+@pytest.mark.parametrize("sep", ["ab", "", '"'])
+def test_bad_sep_is_a_usage_error(sep, tmp_path, capsys):
+    code, err = run(tmp_path, capsys, "y ~ x", write(tmp_path, "d.csv", TUTORIAL), "--sep", sep)
+    assert code == 2 and "--sep" in err
+
+
+def test_badly_scaled_but_full_rank_design_is_not_refused():
+    import statreport
+
+    rng = np.random.default_rng(0)
+    year = rng.integers(2000, 2011, 300).astype(float)
+    frame = pd.DataFrame({"y": (rng.random(300) < 0.5).astype(int), "year": year})
+    result = statreport.fit("y ~ year + I(year**2)", frame)  # R's glm fits this too
+    assert len(result.coefficient_rows) == 3
+
+
+def test_non_converged_fit_shows_no_p_values(monkeypatch):
+    import statreport
+    import statreport.estimate as estimate
+
+    monkeypatch.setattr(estimate, "MAX_NEWTON_ITERATIONS", 1)
+    result = statreport.fit("y ~ x", EXAMPLES / "tutorial.csv")
+    assert all(np.isnan(row.p_value) and np.isnan(row.ci_low) for row in result.coefficient_rows)
+    assert np.isnan(result.fit.llr_p_value)
+
+
+def test_refit_with_ridge_is_refused():
+    import statreport
+
+    with pytest.raises(statreport.UsageError, match="l1 or elasticnet"):
+        statreport.fit("y ~ x", EXAMPLES / "tutorial.csv", penalty="l2", alpha=0.1, refit=True)
+
+
+def test_penalty_with_only_an_intercept_is_refused():
+    import statreport
+
+    with pytest.raises(statreport.UsageError, match="at least one predictor"):
+        statreport.fit("y ~ 1", EXAMPLES / "tutorial.csv", penalty="l1", alpha="cv")

@@ -58,11 +58,10 @@ def write_reports(
     result: FitResult, paths: Sequence[str | Path], *, page_size: str = "a4"
 ) -> list[Path]:
     """Render every path's format in memory, then write each file atomically."""
-    from ..output import write_atomic
+    from ..output import write_all
 
     targets = [(Path(p), format_for(p)) for p in paths]
-    payloads = [(path, render(result, fmt, page_size=page_size)) for path, fmt in targets]
-    return [write_atomic(path, payload) for path, payload in payloads]
+    return write_all([(path, render(result, fmt, page_size=page_size)) for path, fmt in targets])
 
 
 def write_report(
