@@ -85,7 +85,8 @@ def check_text_columns(
                 example = sample[numeric_looking].iloc[0]
                 position = int(np.flatnonzero(frame[name].astype(str).to_numpy() == example)[0])
                 original = frame.index[position]
-                where = _row(int(original)) if isinstance(original, (int, np.integer)) else f"row {original!r}"
+                numbered = isinstance(original, (int, np.integer))
+                where = _row(int(original)) if numbered else f"row {original!r}"
                 raise DataError(
                     f"column '{name}' holds numbers written as text ('{example}' on "
                     f"{where}); for a decimal comma pass --decimal ',', remove thousands "
