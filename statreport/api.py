@@ -149,6 +149,7 @@ def fit(
         n_obs=design.n_obs,
         n_dropped=design.n_dropped,
         dropped_by_column=design.dropped_by_column,
+        delimiter=loaded.delimiter,
     )
     del loaded  # the DataFrame is not needed past the design matrix: free it
     penalty_info = None

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Union
 
 from .errors import DataError, FormulaError, UsageError
+from .formula import clean_message
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -231,7 +232,7 @@ def _check_header(path: Path, header: list[str], needed: frozenset[str]) -> None
 def _csv_problem(path: Path, sep: str, encoding: str, exc: Exception) -> str:
     import csv
 
-    message = _first_line(exc)
+    message = clean_message(exc)
     if "Expected" in message and "columns" in message:
         try:
             with path.open(encoding=encoding, newline="") as handle:
@@ -284,10 +285,5 @@ def _read_parquet(path: Path, columns: frozenset[str]) -> pd.DataFrame:
         _check_columns(columns, names, f"'{path.name}'")
         table = pq.read_table(path, columns=[c for c in names if c in columns])
     except (pa.ArrowInvalid, OSError) as exc:
-        raise DataError(f"cannot read '{path.name}' as Parquet: {_first_line(exc)}") from exc
+        raise DataError(f"cannot read '{path.name}' as Parquet: {clean_message(exc)}") from exc
     return table.to_pandas()
-
-
-def _first_line(exc: BaseException) -> str:
-    text = str(exc).strip()
-    return text.splitlines()[0] if text else type(exc).__name__

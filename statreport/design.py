@@ -236,7 +236,7 @@ def _categoricals(spec: Any, names: tuple[str, ...], frame: pd.DataFrame) -> tup
     for factor, state in spec.factor_contrasts.items():
         term = str(getattr(factor, "expr", factor))
         levels = tuple(str(level) for level in state.levels)
-        coded = {level for level in levels if f"{term}[T.{level}]" in names}
+        coded = {level for level in levels if f"{term}[T.{level}]" in names}  # CategoricalInfo.column
         reference = [level for level in levels if level not in coded]
         if len(reference) != 1:
             continue  # full-rank coding (no intercept): no reference level

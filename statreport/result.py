@@ -33,16 +33,31 @@ class CategoricalInfo:
     levels: tuple[str, ...]
     reference: str
 
+    def column(self, level: str) -> str:
+        """The design column of a non-reference level (formulaic's treatment coding)."""
+        return f"{self.term}[T.{level}]"
+
+
+def levels_by_column(categoricals: tuple[CategoricalInfo, ...]) -> dict[str, tuple[CategoricalInfo, str]]:
+    """Map each dummy column name to its categorical and level."""
+    return {cat.column(level): (cat, level) for cat in categoricals for level in cat.levels}
+
 
 @dataclass(frozen=True)
 class ModelInfo:
     formula: str
     outcome: str
-    positive_class: str
+    positive_class: str  # the outcome value counted as 1
     method: str
     n_params: int
     has_intercept: bool
     categoricals: tuple[CategoricalInfo, ...] = ()
+
+    @property
+    def event_label(self) -> str:
+        """"1", or "1 (Dole)" when the event is a label rather than 1 or true."""
+        plain = self.positive_class in ("1", "True", "true")
+        return "1" if plain else f"1 ({self.positive_class})"
 
 
 @dataclass(frozen=True)
@@ -55,6 +70,7 @@ class DataProvenance:
     n_obs: int
     n_dropped: int
     dropped_by_column: tuple[tuple[str, int], ...]
+    delimiter: str | None = None  # of a delimited text file, as given or detected
 
 
 @dataclass(frozen=True)

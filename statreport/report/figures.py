@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from ..result import FitResult
+from ..result import FitResult, levels_by_column
 from . import labels
 
 INK = "#1c2330"
@@ -72,10 +72,8 @@ def _svg(draw: Callable[[Any], None], size: tuple[float, float]) -> bytes:
 
 def term_labels(result: FitResult) -> dict[str, str]:
     """Readable labels for design columns: 'party: weak democrat' for a dummy column."""
-    mapping = {}
-    for cat in result.model.categoricals:
-        for level in cat.levels:
-            mapping[f"{cat.term}[T.{level}]"] = f"{cat.variable}: {level}"
+    mapping = {column: f"{cat.variable}: {level}"
+               for column, (cat, level) in levels_by_column(result.model.categoricals).items()}
     return {row.term: mapping.get(row.term, row.term) for row in result.coefficient_rows}
 
 
@@ -127,11 +125,6 @@ def _plain_log_ticks(ax: Any, values: list[float]) -> None:
     ax.xaxis.set_minor_formatter(NullFormatter())
 
 
-def _event_label(result: FitResult) -> str:
-    positive = result.model.positive_class
-    return "1" if positive in ("1", "True", "true") else f"1 ({positive})"
-
-
 def roc_plot(result: FitResult) -> bytes:
     assert result.figures is not None
     roc = result.figures.roc
@@ -174,7 +167,7 @@ def probability_plot(result: FitResult) -> bytes:
     assert result.figures is not None
     hist = result.figures.histogram
     threshold = result.classification.threshold
-    event = _event_label(result)
+    event = result.model.event_label
 
     def draw(figure: Any) -> None:
         ax = figure.add_subplot()

@@ -14,7 +14,7 @@ from typing import Any
 
 from .._version import __version__
 from ..errors import RenderError
-from ..result import FitResult
+from ..result import FitResult, levels_by_column
 from . import formatting, labels
 
 TEMPLATE = "report.html.j2"
@@ -59,10 +59,7 @@ def display_rows(
     A column named ``C(party, Treatment('independent'))[T.weak democrat]`` is shown as
     the level ``weak democrat`` under the heading ``party (reference: independent)``.
     """
-    level_of: dict[str, tuple[Any, str]] = {}
-    for cat in result.model.categoricals:
-        for level in cat.levels:
-            level_of[f"{cat.term}[T.{level}]"] = (cat, level)
+    level_of = levels_by_column(result.model.categoricals)
     rows: list[dict[str, Any]] = []
     current = None
     for row in result.coefficient_rows if coefficients is None else coefficients:
