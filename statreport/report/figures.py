@@ -130,18 +130,25 @@ def roc_plot(result: FitResult) -> bytes:
     roc = result.figures.roc
 
     def draw(figure: Any) -> None:
-        ax = figure.add_subplot()
-        ax.plot([0, 1], [0, 1], color=GREY, linewidth=0.9, linestyle="--", label="chance")
+        ax = _unit_square(figure, "chance", "False positive rate (1 \u2212 specificity)",
+                          "True positive rate (sensitivity)")
         ax.plot(roc.fpr, roc.tpr, color=BLUE, linewidth=1.6,
                 label=f"model (AUC = {result.classification.auc:.3f})")
-        ax.set_xlabel("False positive rate (1 \u2212 specificity)")
-        ax.set_ylabel("True positive rate (sensitivity)")
-        ax.set_xlim(0, 1)
-        ax.set_ylim(0, 1.01)
-        ax.set_aspect("equal")
         ax.legend(loc="lower right")
 
     return _svg(draw, (3.6, 3.5))
+
+
+def _unit_square(figure: Any, diagonal: str, xlabel: str, ylabel: str) -> Any:
+    """Axes on [0, 1] x [0, 1], equal aspect, with the dashed diagonal labelled ``diagonal``."""
+    ax = figure.add_subplot()
+    ax.plot([0, 1], [0, 1], color=GREY, linewidth=0.9, linestyle="--", label=diagonal)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.set_xlim(0, 1)
+    ax.set_ylim(0, 1.01)
+    ax.set_aspect("equal")
+    return ax
 
 
 def calibration_plot(result: FitResult) -> bytes:
@@ -149,15 +156,10 @@ def calibration_plot(result: FitResult) -> bytes:
     bins = result.figures.calibration
 
     def draw(figure: Any) -> None:
-        ax = figure.add_subplot()
-        ax.plot([0, 1], [0, 1], color=GREY, linewidth=0.9, linestyle="--", label="perfect calibration")
+        ax = _unit_square(figure, "perfect calibration", "Mean predicted probability",
+                          "Observed event rate")
         ax.plot([b.mean_predicted for b in bins], [b.observed_rate for b in bins], color=BLUE,
                 marker="o", markersize=4, linewidth=1.2, label=f"model ({len(bins)} groups)")
-        ax.set_xlabel("Mean predicted probability")
-        ax.set_ylabel("Observed event rate")
-        ax.set_xlim(0, 1)
-        ax.set_ylim(0, 1.01)
-        ax.set_aspect("equal")
         ax.legend(loc="upper left")
 
     return _svg(draw, (3.6, 3.5))
