@@ -1,4 +1,4 @@
-"""Choosing alpha by k-fold cross-validated deviance (stratified, seeded).
+"""Choosing alpha by k-fold cross-validated deviance (stratified, seeded), and the path.
 
 For each fold the penalized model is fitted along a decreasing grid of alphas
 (each fit starting from the previous one) and scored by the held-out deviance
@@ -57,6 +57,11 @@ def choose_alpha(
             p = np.clip(expit(design.X[test] @ start), 1e-15, 1 - 1e-15)
             y = design.y[test]
             deviance[f, a] = -2.0 * float(np.mean(y * np.log(p) + (1 - y) * np.log1p(-p)))
+    path = []  # the same grid on all the data: the coefficient path
+    start = None
+    for alpha in alphas:
+        start, _, _, _ = _solve(design.X, design.y, PenaltySpec(penalty, float(alpha), l1_ratio), start)
+        path.append(tuple(map(float, start[1:])))
     mean = deviance.mean(axis=0)
     se = deviance.std(axis=0, ddof=1) / np.sqrt(folds)
     best = int(np.argmin(mean))
@@ -73,4 +78,6 @@ def choose_alpha(
         alpha_min=float(alphas[best]),
         alpha_1se=float(alphas[one_se]),
         alpha=float(alphas[chosen]),
+        path_terms=tuple(design.column_names[1:]),
+        path=tuple(path),
     )

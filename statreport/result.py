@@ -201,6 +201,8 @@ class CrossValidation:
     alpha_min: float
     alpha_1se: float
     alpha: float  # the alpha used
+    path_terms: tuple[str, ...] = ()  # slopes, in design order
+    path: tuple[tuple[float, ...], ...] = ()  # full-data slopes at each alpha (rows follow alphas)
 
 
 @dataclass(frozen=True)

@@ -98,6 +98,13 @@ def test_cv_is_reproducible_and_reported():
     html = first.to_html(REPO / "tests" / ".cv-report.html").read_text()
     (REPO / "tests" / ".cv-report.html").unlink()
     assert 'id="figure-cv"' in html and "cross-validation" in html
+    assert 'id="figure-path"' in html
+    assert len(cv.path) == len(cv.alphas)
+    assert cv.path_terms == ("age", "income", "self_lr", "tv_news", "log_popul")
+    assert all(value == 0.0 for value in cv.path[0])  # the grid starts where every slope is zero
+    chosen = cv.path[cv.alphas.index(first.penalty.alpha)]
+    fitted = [row.estimate for row in first.coefficient_rows[1:]]
+    assert np.allclose(chosen, fitted, atol=1e-4)
 
 
 def test_penalized_report_shows_no_inference():

@@ -267,6 +267,30 @@ def cv_plot(result: FitResult) -> bytes:
     return _svg(draw, (6.0, 3.0))
 
 
+def path_plot(result: FitResult) -> bytes:
+    assert result.penalty is not None and result.penalty.cv is not None
+    cv = result.penalty.cv
+    names = term_labels(result)
+
+    def draw(figure: Any) -> None:
+        ax = figure.add_subplot()
+        for j, term in enumerate(cv.path_terms):
+            line = ax.plot(cv.alphas, [row[j] for row in cv.path], linewidth=1.2)[0]
+            ax.annotate(names.get(term, term), (cv.alphas[-1], cv.path[-1][j]), fontsize=7,
+                        xytext=(3, 0), textcoords="offset points", va="center",
+                        color=line.get_color())
+        ax.axhline(0.0, color=GREY, linewidth=0.8)
+        ax.axvline(cv.alpha, color=ORANGE, linewidth=1.2, label=f"alpha used ({cv.alpha:.3g})")
+        ax.set_xscale("log")
+        _plain_log_ticks(ax, list(cv.alphas))
+        ax.invert_xaxis()  # weaker penalty to the right, as coefficients grow
+        ax.set_xlabel("alpha (log scale, decreasing)")
+        ax.set_ylabel("Coefficient (penalized)")
+        ax.legend(loc="upper left", fontsize=7.5)
+
+    return _svg(draw, (6.4, 3.4))
+
+
 def render_figures(result: FitResult) -> tuple[Figure, ...]:
     """Every figure the report shows, in display order (drawn once per result)."""
     return _render_figures(result)
@@ -282,6 +306,11 @@ def _render_figures(result: FitResult) -> tuple[Figure, ...]:
             f"Held-out deviance per observation over {cv.folds} stratified folds (seed {cv.seed}), "
             f"mean \u00b1 one standard error; the fit uses the "
             f"{'minimum' if cv.rule == 'min' else 'one-standard-error'} alpha.", cv_plot(result)))
+        figures.append(Figure(
+            "path", "Coefficient path",
+            "Penalized coefficients fitted on all the data at each alpha of the grid, from strong "
+            "(left) to weak (right) penalty; the vertical line marks the alpha used. Coefficients "
+            "are on their variables' own scales.", path_plot(result)))
     figures += [
         Figure("forest", "Odds ratios",
                ("Odds ratios with their confidence intervals, log scale"
