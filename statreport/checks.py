@@ -7,7 +7,7 @@ value and row and says what to do, or returns report warnings.
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -69,13 +69,9 @@ def check_text_columns(
     categorical); ``categorical_terms`` are columns wrapped in ``C(...)``.
     """
     warnings: list[ReportWarning] = []
-    n = len(frame)
-    total_levels = 0
     for name in sorted(plain_terms | categorical_terms):
         series = frame[name]
         if series.dtype.kind in "biuf":
-            if name in categorical_terms:
-                total_levels += int(series.nunique())
             continue
         values = series.dropna()
         if name in plain_terms and len(values):
@@ -93,7 +89,6 @@ def check_text_columns(
                     f"separators, or write C({name}) if it really is categorical"
                 )
         counts = values.value_counts()
-        total_levels += len(counts)
         sparse = counts[counts < SPARSE_LEVEL_ROWS]
         if len(counts) > 1 and len(sparse):
             shown = ", ".join(f"'{level}' ({count})" for level, count in sparse.iloc[:5].items())
@@ -105,15 +100,68 @@ def check_text_columns(
                     f"{SPARSE_LEVEL_ROWS} rows: {shown}{more}; their estimates are unstable",
                 )
             )
-    estimated = n * (total_levels + 1) * 8
-    if estimated > MAX_DESIGN_BYTES:
-        worst = max(sorted(plain_terms | categorical_terms), key=lambda c: frame[c].nunique())
-        raise DataError(
-            f"the design matrix would need about {estimated / 1024**3:.0f} GB: categorical "
-            f"'{worst}' has {frame[worst].nunique():,} distinct values (an identifier?); "
-            "remove it or group its levels"
-        )
     return warnings
+
+
+def check_design_size(rhs: Any, frame: pd.DataFrame) -> None:
+    """Refuse a design matrix that would not fit, before formulaic allocates it.
+
+    Columns per term are the product over its factors: a categorical gives its
+    number of levels, a spline or polynomial its ``df``/``degree`` (3 if not
+    given), anything else one column. ``C(a):C(b)`` therefore counts levels(a)
+    times levels(b).
+    """
+    from .formula import _categorical_column
+
+    n = len(frame)
+    total, worst, worst_columns = 1, "", 0
+    cache: dict[str, int] = {}
+
+    def levels(column: str) -> int:
+        if column not in cache:
+            cache[column] = int(frame[column].nunique()) if column in frame.columns else 1
+        return cache[column]
+
+    for term in rhs:
+        columns = 1
+        for factor in term.factors:
+            expr = str(factor.expr)
+            if factor.eval_method.name == "LOOKUP":
+                is_text = expr in frame.columns and frame[expr].dtype.kind not in "biuf"
+                columns *= levels(expr) if is_text else 1
+            elif (name := _categorical_column(expr)) is not None:
+                columns *= levels(name)
+            else:
+                columns *= _basis_size(expr)
+        total += columns
+        if columns > worst_columns:
+            worst, worst_columns = str(term), columns
+    estimated = n * total * 8
+    if estimated > MAX_DESIGN_BYTES:
+        raise DataError(
+            f"the design matrix would need about {estimated / 1024**3:.1f} GB ({n:,} rows x "
+            f"{total:,} columns); term '{worst}' alone makes {worst_columns:,} columns (an "
+            "identifier, or an interaction of large categoricals?). Remove it or group its levels"
+        )
+
+
+def _basis_size(expr: str) -> int:
+    """Columns made by a spline or polynomial transform (its df or degree, default 3)."""
+    import ast
+
+    try:
+        node = ast.parse(expr, mode="eval").body
+    except SyntaxError:
+        return 1
+    if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+            and node.func.id in ("bs", "cr", "cs", "cc", "poly")):
+        return 1
+    for keyword in node.keywords:
+        if keyword.arg in ("df", "degree") and isinstance(keyword.value, ast.Constant):
+            value = keyword.value.value
+            if isinstance(value, int) and value > 0:
+                return value
+    return 3
 
 
 def check_enough_rows(n_obs: int, n_params: int) -> None:

@@ -66,7 +66,13 @@ def build_design(
     missing
         ``"drop"`` (listwise deletion, counted per column) or ``"raise"``.
     """
-    from .checks import check_enough_rows, check_finite, check_missing, check_text_columns
+    from .checks import (
+        check_design_size,
+        check_enough_rows,
+        check_finite,
+        check_missing,
+        check_text_columns,
+    )
 
     columns = sorted(formula.columns)
     n_read = len(frame)
@@ -85,6 +91,7 @@ def build_design(
     warnings = check_text_columns(
         frame, formula.plain_columns & predictors, formula.categorical_columns & predictors
     )
+    check_design_size(formula.rhs, frame)
     X, names, categoricals = _model_matrix(formula, frame)
     check_enough_rows(X.shape[0], X.shape[1])
     return Design(

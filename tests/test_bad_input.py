@@ -228,7 +228,20 @@ def test_huge_categorical_is_refused_before_allocating(tmp_path, capsys, monkeyp
     frame = pd.DataFrame({"y": np.arange(400) % 2, "id": [f"id{i}" for i in range(400)]})
     frame.to_csv(tmp_path / "c.csv", index=False)
     code, err = run(tmp_path, capsys, "y ~ id", tmp_path / "c.csv")
-    assert code == 3 and "'id'" in err and "400 distinct values" in err
+    assert code == 3 and "'id'" in err and "400 columns" in err
+
+
+def test_interaction_of_large_categoricals_is_refused(monkeypatch):
+    import statreport
+    import statreport.checks as checks
+
+    monkeypatch.setattr(checks, "MAX_DESIGN_BYTES", 200_000)
+    rng = np.random.default_rng(5)
+    n = 300
+    frame = pd.DataFrame({"y": rng.integers(0, 2, n), "a": rng.choice([f"a{i}" for i in range(30)], n),
+                          "b": rng.choice([f"b{i}" for i in range(30)], n)})
+    with pytest.raises(statreport.DataError, match="C\\(a\\):C\\(b\\)"):
+        statreport.fit("y ~ C(a):C(b)", frame)
 
 
 def test_sparse_levels_are_warned_about():
