@@ -10,7 +10,7 @@ import datetime as dt
 import math
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from . import _version
 from .errors import UsageError
@@ -126,7 +126,7 @@ def fit(
         PenaltySpec.create(penalty, 1.0 if alpha == "cv" else float(alpha), l1_ratio)  # validate early
 
     prefetch(*ESTIMATION_MODULES)
-    from .crosscheck import crosscheck_sklearn
+    from .crosscheck import compare, start_refit
     from .curves import full_roc
     from .data import load_data
     from .design import build_design
@@ -158,7 +158,12 @@ def fit(
     if penalty is None:
         spec = None
         with stage("fitting"):
-            estimate = fit_mle(design)
+            pending = start_refit(design)  # on large data: in parallel, on the second core
+            try:
+                estimate = fit_mle(design)
+            except BaseException:
+                pending.cancel()
+                raise
     else:
         from .penalized import PenaltySpec, check_penalizable, fit_penalized
 
@@ -173,13 +178,18 @@ def fit(
             alpha = cv.alpha
         spec = PenaltySpec.create(penalty, alpha, l1_ratio)  # type: ignore[arg-type]
         with stage("fitting"):
-            estimate = fit_penalized(design, spec)
+            pending = start_refit(design, spec)
+            try:
+                estimate = fit_penalized(design, spec)
+            except BaseException:
+                pending.cancel()
+                raise
         penalty_info = _penalty_info(design, estimate, spec, cv)
         if refit:
             refit_rows, extra_warnings = _refit(design, penalty_info, ci_level=ci_level)
 
     with stage("cross-checking"):
-        crosscheck = crosscheck_sklearn(design, estimate, threshold=threshold, penalty=spec)
+        crosscheck = compare(design, estimate, pending.result(), threshold=threshold, penalty=spec)
     with stage("summarizing"):
         fpr, tpr, auc = full_roc(design.y, estimate.probabilities)
         fit_stats = fit_statistics(estimate, design.y, has_intercept=design.has_intercept)
@@ -293,7 +303,20 @@ def prefetch(*modules: str) -> None:
             except Exception:  # noqa: BLE001 - the main thread will raise it properly
                 return
 
-    threading.Thread(target=run, name="statreport-prefetch", daemon=True).start()
+    thread = threading.Thread(target=run, name="statreport-prefetch", daemon=True)
+    _PREFETCH.append(thread)
+    thread.start()
+
+
+_PREFETCH: list[Any] = []
+
+
+def wait_for_prefetch(timeout: float) -> None:
+    """Let background imports finish (before forking, say)."""
+    for thread in list(_PREFETCH):
+        thread.join(timeout)
+        if not thread.is_alive():
+            _PREFETCH.remove(thread)
 
 
 ESTIMATION_MODULES = ("statsmodels.discrete.discrete_model", "sklearn.linear_model", "sklearn.metrics")

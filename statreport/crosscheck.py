@@ -1,13 +1,15 @@
 """An independent refit with scikit-learn, to catch a wrong answer before a reader does.
 
-scikit-learn's `LogisticRegression` is refitted without a penalty (``C=inf``)
-on the same design matrix with its Newton-Cholesky solver, and its
-coefficients and probabilities are compared with statsmodels'.
+scikit-learn's `LogisticRegression` is refitted on the same design matrix
+(without a penalty, or with the same penalty mapped to its ``C``), and its
+coefficients and probabilities are compared with statreport's.
 """
 
 from __future__ import annotations
 
 import warnings
+from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -20,12 +22,29 @@ PROBABILITY_TOLERANCE = 1e-6
 COEFFICIENT_TOLERANCE = 1e-4  # relative to max(1, |estimate|)
 PENALIZED_PROBABILITY_TOLERANCE = 1e-5
 PENALIZED_COEFFICIENT_TOLERANCE = 1e-4
+#: From this many rows the refit runs in a forked process beside the statsmodels fit.
+PARALLEL_ROWS = 200_000
+
+
+@dataclass(frozen=True, eq=False)
+class SklearnRefit:
+    """scikit-learn's coefficients on the design's scale (intercept first); NaN if it failed."""
+
+    solver: str
+    params: np.ndarray
+    converged: bool
 
 
 def crosscheck_sklearn(
     design: Design, estimate: Estimate, *, threshold: float, penalty: PenaltySpec | None = None
 ) -> CrossCheck:
-    """Refit with scikit-learn and compare coefficients, probabilities and labels.
+    """Refit with scikit-learn and compare coefficients, probabilities and labels."""
+    return compare(design, estimate, refit_sklearn(design, penalty), threshold=threshold,
+                   penalty=penalty)
+
+
+def refit_sklearn(design: Design, penalty: PenaltySpec | None = None) -> SklearnRefit:
+    """The independent refit.
 
     Without a penalty: ``C=inf``, Newton-Cholesky, no separate intercept (the
     design has one). With a penalty: ``C = 1/(n*alpha)`` and the same l1_ratio
@@ -33,17 +52,16 @@ def crosscheck_sklearn(
     Newton-Cholesky for l2, saga for l1 and elastic net, started from the
     intercept-only model (saga started at zero can stop early on the intercept).
     """
-    import sklearn
     from sklearn.exceptions import ConvergenceWarning
     from sklearn.linear_model import LogisticRegression
 
+    means = np.zeros(design.X.shape[1] - 1)
     if penalty is None:
         model = LogisticRegression(
             C=np.inf, solver="newton-cholesky", fit_intercept=False, tol=1e-10, max_iter=200
         )
         solver = "newton-cholesky"
         X = design.X
-        tolerances = (PROBABILITY_TOLERANCE, COEFFICIENT_TOLERANCE)
     else:
         solver = "newton-cholesky" if penalty.penalty == "l2" else "saga"
         model = LogisticRegression(
@@ -57,7 +75,6 @@ def crosscheck_sklearn(
             rate = float(design.y.mean())
             model.coef_ = np.zeros((1, X.shape[1]))
             model.intercept_ = np.array([np.log(rate / (1 - rate))])
-        tolerances = (PENALIZED_PROBABILITY_TOLERANCE, PENALIZED_COEFFICIENT_TOLERANCE)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
@@ -69,42 +86,130 @@ def crosscheck_sklearn(
                 caught.clear()  # only the full-data fit decides convergence
             model.fit(X, design.y)
             if penalty is None:
-                theirs = model.coef_.ravel()
-                probabilities = model.predict_proba(X)[:, 1]
+                theirs = model.coef_.ravel().astype(np.float64)
             else:
                 slopes = model.coef_.ravel()
                 intercept = float(model.intercept_[0])
                 if solver == "saga":
                     intercept = _finish_intercept(X @ slopes, design.y, intercept)
                 theirs = np.r_[intercept - means @ slopes, slopes]
-                probabilities = 1.0 / (1.0 + np.exp(-(intercept + X @ slopes)))
-            failed = not (np.all(np.isfinite(theirs)) and np.all(np.isfinite(probabilities)))
+            failed = not np.all(np.isfinite(theirs))
         except (ValueError, ArithmeticError, np.linalg.LinAlgError):
             failed = True
     if failed:  # scikit-learn could not fit at all: the check fails, visibly
-        theirs = np.full_like(estimate.params, np.nan)
-        probabilities = np.full_like(estimate.probabilities, np.nan)
+        theirs = np.full(design.X.shape[1], np.nan)
     converged = not failed and not any(issubclass(w.category, ConvergenceWarning) for w in caught)
+    return SklearnRefit(solver, theirs, converged)
+
+
+def compare(
+    design: Design,
+    estimate: Estimate,
+    refit: SklearnRefit,
+    *,
+    threshold: float,
+    penalty: PenaltySpec | None = None,
+) -> CrossCheck:
+    """Compare scikit-learn's refit with statreport's estimate."""
+    import sklearn
+    from scipy.special import expit
+
+    with np.errstate(invalid="ignore", over="ignore"):
+        probabilities = expit(design.X @ refit.params)
     ours = estimate.params
-    coef_diff = np.abs(theirs - ours)
+    coef_diff = np.abs(refit.params - ours)
     prob_diff = float(np.max(np.abs(probabilities - estimate.probabilities)))
     relative = float(np.max(coef_diff / np.maximum(1.0, np.abs(ours))))
-    prob_tolerance, coef_tolerance = tolerances
+    if penalty is None:
+        prob_tolerance, coef_tolerance = PROBABILITY_TOLERANCE, COEFFICIENT_TOLERANCE
+    else:
+        prob_tolerance, coef_tolerance = PENALIZED_PROBABILITY_TOLERANCE, PENALIZED_COEFFICIENT_TOLERANCE
     agreement = float(
         np.mean((probabilities > threshold) == (estimate.probabilities > threshold))
     )
     return CrossCheck(
         library="scikit-learn",
         version=sklearn.__version__,
-        solver=solver,
-        converged=converged,
+        solver=refit.solver,
+        converged=refit.converged,
         max_abs_coef_diff=float(np.max(coef_diff)),
         max_abs_prob_diff=prob_diff,
         label_agreement=agreement,
         tolerance=prob_tolerance,
         coef_tolerance=coef_tolerance,
-        passed=bool(converged and prob_diff <= prob_tolerance and relative <= coef_tolerance),
+        passed=bool(refit.converged and prob_diff <= prob_tolerance and relative <= coef_tolerance),
     )
+
+
+class PendingRefit:
+    """A scikit-learn refit under way; `result()` waits for it, `cancel()` stops it."""
+
+    def __init__(self, design: Design, penalty: PenaltySpec | None, process: Any = None,
+                 receive: Any = None) -> None:
+        self.design, self.penalty = design, penalty
+        self.process, self.receive = process, receive
+
+    def result(self) -> SklearnRefit:
+        if self.process is None:
+            return refit_sklearn(self.design, self.penalty)
+        try:
+            outcome = self.receive.recv()
+        except (EOFError, OSError):
+            outcome = None
+        self.process.join()
+        self.process = None
+        if outcome is None:  # the child failed: do the refit here
+            return refit_sklearn(self.design, self.penalty)
+        solver, params, converged = outcome
+        return SklearnRefit(solver, np.asarray(params, dtype=np.float64), bool(converged))
+
+    def cancel(self) -> None:
+        if self.process is not None:
+            self.process.terminate()
+            self.process.join()
+            self.process = None
+
+
+def start_refit(design: Design, penalty: PenaltySpec | None = None) -> PendingRefit:
+    """Begin the scikit-learn refit; `PendingRefit.result()` gives it.
+
+    On large data it runs in a forked process (the design is shared
+    copy-on-write, one BLAS thread) while statsmodels fits in this one: the
+    machine's second core does the cross-check. Where fork is unavailable,
+    other threads are still importing, or the child fails, the refit runs here.
+    """
+    import multiprocessing
+    import threading
+
+    from .api import wait_for_prefetch
+
+    if design.n_obs < PARALLEL_ROWS or "fork" not in multiprocessing.get_all_start_methods():
+        return PendingRefit(design, penalty)
+    wait_for_prefetch(timeout=30.0)
+    if threading.active_count() > 1:  # forking beside a running thread is not safe
+        return PendingRefit(design, penalty)
+    context = multiprocessing.get_context("fork")
+    receive, send = context.Pipe(duplex=False)
+    process = context.Process(target=_refit_child, args=(design, penalty, send), daemon=True)
+    try:
+        process.start()
+    except OSError:
+        return PendingRefit(design, penalty)
+    send.close()
+    return PendingRefit(design, penalty, process, receive)
+
+
+def _refit_child(design: Design, penalty: PenaltySpec | None, send: Any) -> None:
+    try:
+        from threadpoolctl import threadpool_limits
+
+        with threadpool_limits(limits=1):
+            refit = refit_sklearn(design, penalty)
+        send.send((refit.solver, refit.params, refit.converged))
+    except BaseException:  # noqa: BLE001 - the parent redoes the refit itself
+        send.send(None)
+    finally:
+        send.close()
 
 
 def _finish_intercept(offset: np.ndarray, y: np.ndarray, start: float) -> float:

@@ -54,3 +54,41 @@ def test_fast_path_matches_plain_statsmodels(benchmark_like, monkeypatch):
     table = reference.pred_table()
     assert ours.pred_table.to_numpy().tolist() == table.astype(int).tolist()
     assert ours.crosscheck.passed
+
+
+def test_parallel_crosscheck_equals_sequential(benchmark_like, monkeypatch, tmp_path):
+    """The forked scikit-learn refit gives exactly the in-process result."""
+    import statreport.crosscheck as crosscheck
+
+    _, path = benchmark_like
+    formula = "y ~ x1 + x2 + x3 + x4 + age + C(region)"
+    sequential = statreport.fit(formula, path).crosscheck
+    monkeypatch.setattr(crosscheck, "PARALLEL_ROWS", 1_000)
+    marker = tmp_path / "child-ran"
+    original = crosscheck._refit_child
+
+    def child(*args):
+        marker.write_text("yes")  # written by the forked process
+        original(*args)
+
+    monkeypatch.setattr(crosscheck, "_refit_child", child)
+    parallel = statreport.fit(formula, path).crosscheck
+    assert marker.exists(), "the refit did not run in a forked process"
+    assert parallel.passed and parallel.converged
+    assert parallel.max_abs_coef_diff == pytest.approx(sequential.max_abs_coef_diff, abs=1e-12)
+    assert parallel.label_agreement == sequential.label_agreement == 1.0
+
+
+def test_failed_fit_stops_the_parallel_refit(monkeypatch):
+    import multiprocessing
+
+    import statreport.crosscheck as crosscheck
+
+    monkeypatch.setattr(crosscheck, "PARALLEL_ROWS", 10)
+    rng = np.random.default_rng(1)
+    frame = pd.DataFrame({"a": rng.normal(size=400)})
+    frame["b"] = frame["a"] * 2  # collinear: the fit fails after the refit started
+    frame["y"] = rng.integers(0, 2, 400)
+    with pytest.raises(statreport.FitError):
+        statreport.fit("y ~ a + b", frame)
+    assert multiprocessing.active_children() == []
