@@ -186,7 +186,11 @@ def fit(
                 raise
         penalty_info = _penalty_info(design, estimate, spec, cv)
         if refit:
-            refit_rows, extra_warnings = _refit(design, penalty_info, ci_level=ci_level)
+            try:
+                refit_rows, extra_warnings = _refit(design, penalty_info, ci_level=ci_level)
+            except BaseException:
+                pending.cancel()
+                raise
 
     with stage("cross-checking"):
         crosscheck = compare(design, estimate, pending.result(), threshold=threshold, penalty=spec)
