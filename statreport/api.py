@@ -338,14 +338,7 @@ def _check_choice(name: str, value: str, allowed: tuple[str, ...]) -> None:
 
 
 def _assemble_warnings(design, estimate, crosscheck) -> tuple[ReportWarning, ...]:  # type: ignore[no-untyped-def]
-    found = [w for w in estimate.warnings if w.code != "not_converged"]
-    if not estimate.converged:
-        found.insert(0, ReportWarning(
-            "not_converged",
-            f"the fit did not converge: Newton's method stopped after {estimate.iterations} of "
-            f"{estimate.max_iterations} iterations without meeting its tolerance; estimates, "
-            "standard errors and p-values are not reliable",
-        ) if estimate.cov is not None else next(w for w in estimate.warnings if w.code == "not_converged"))
+    found = list(estimate.warnings)  # each estimator states its own non-convergence, first
     found.extend(design.warnings)
     if not crosscheck.passed:
         if not crosscheck.converged:

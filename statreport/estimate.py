@@ -135,6 +135,14 @@ def fit_mle(design: Design) -> Estimate:
                 "infinite, so the values shown are where the optimizer stopped and their "
                 "standard errors, p-values and intervals are not shown",
             ))
+    if not converged:  # statsmodels' ConvergenceWarning, replaced by what was tried
+        found = [w for w in found if w.code != "not_converged"]
+        found.insert(0, ReportWarning(
+            "not_converged",
+            f"the fit did not converge: Newton's method stopped after "
+            f"{int(retvals.get('iterations', 0))} of {MAX_NEWTON_ITERATIONS} iterations without "
+            "meeting its tolerance; no standard errors, p-values or intervals are shown",
+        ))
     return Estimate(
         method="mle",
         params=params,
