@@ -274,7 +274,7 @@ def _refit(design, info, *, ci_level: float):  # type: ignore[no-untyped-def]
 
     keep = [i for i, name in enumerate(design.column_names) if name not in info.zero_terms]
     names = tuple(design.column_names[i] for i in keep)
-    selected = dataclasses.replace(design, X=np.ascontiguousarray(design.X[:, keep]), column_names=names)
+    selected = dataclasses.replace(design, X=np.asfortranarray(design.X[:, keep]), column_names=names)
     estimate = fit_mle(selected)
     rows = coefficient_table(estimate, names, ci_level=ci_level)
     warnings = [ReportWarning(

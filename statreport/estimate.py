@@ -103,7 +103,7 @@ def fit_mle(design: Design) -> Estimate:
         except np.linalg.LinAlgError as exc:
             raise FitError(_singular_message(design, [])) from exc
     if not (np.all(np.isfinite(params)) and np.all(np.isfinite(probabilities))):
-        magnitude = np.max(np.abs(design.X), axis=0)
+        magnitude = np.maximum(design.X.max(axis=0), -design.X.min(axis=0))
         worst = design.column_names[int(np.argmax(magnitude))]
         raise FitError(
             "the fit broke down numerically (non-finite estimates); column "
@@ -188,10 +188,14 @@ def redundant_columns(X: np.ndarray, names: tuple[str, ...], *, tol: float = 1e-
     sum of squares, after regressing it on the columns kept so far, is below
     ``tol`` times its own sum of squares is redundant.
     """
-    scale = np.max(np.abs(X), axis=0) if X.size else np.ones(X.shape[1])
+    scale = np.maximum(X.max(axis=0), -X.min(axis=0)) if X.size else np.ones(X.shape[1])
     scale[scale == 0] = 1.0
-    scaled = X / scale  # linear dependence does not change; the Gram cannot overflow
-    gram = scaled.T @ scaled
+    # Scaling the columns to [-1, 1] does not change linear dependence and keeps the
+    # Gram from overflowing; it is applied to the small Gram, not to a copy of X.
+    with np.errstate(over="ignore", invalid="ignore"):
+        gram = (X.T @ X) / np.outer(scale, scale)
+    if not np.all(np.isfinite(gram)):
+        gram = (X / scale).T @ (X / scale)
     kept: list[int] = []
     redundant: list[str] = []
     for j in range(gram.shape[0]):
@@ -208,7 +212,7 @@ def redundant_columns(X: np.ndarray, names: tuple[str, ...], *, tol: float = 1e-
             kept.append(j)
     if not redundant:
         return redundant
-    return _confirm_redundant(scaled, names)
+    return _confirm_redundant(X / scale, names)
 
 
 def _confirm_redundant(scaled: np.ndarray, names: tuple[str, ...], tol: float = 1e-7) -> list[str]:
