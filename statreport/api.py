@@ -20,6 +20,8 @@ from .result import DataProvenance, FitResult, ModelInfo, PenaltyInfo, ReportWar
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
+    from .helper import Helper
+
 
 def fit(
     formula: str,
@@ -43,6 +45,7 @@ def fit(
     cv_rule: str = "min",
     refit: bool = False,
     on_stage: StageHook | None = None,
+    helper: Helper | None = None,
 ) -> FitResult:
     """Fit a logistic regression and assemble the complete report.
 
@@ -91,6 +94,9 @@ def fit(
     on_stage : callable, optional
         Called as ``on_stage(name, seconds)`` when a stage starts (seconds < 0)
         and ends; the command line uses it for progress and --verbose timings.
+    helper : statreport.helper.Helper, optional
+        A helper process to run the scikit-learn cross-check in, beside the
+        statsmodels fit (the command line starts one); the result is the same.
 
     Returns
     -------
@@ -125,13 +131,16 @@ def fit(
                              "a ridge (l2) fit keeps every term")
         PenaltySpec.create(penalty, 1.0 if alpha == "cv" else float(alpha), l1_ratio)  # validate early
 
-    prefetch(*ESTIMATION_MODULES)
+    # statsmodels (and scikit-learn, unless a helper process has it) import on a
+    # background thread while pyarrow reads the file with the GIL released
+    prefetch(*(ESTIMATION_MODULES if helper is None else ESTIMATION_MODULES[:1]))
     from .crosscheck import compare, start_refit
     from .curves import full_roc
     from .data import load_data
     from .design import build_design
     from .estimate import fit_mle
     from .formula import parse_formula
+    from .helper import submit
     from .inference import fit_statistics
 
     stage = Stages(on_stage)
@@ -158,7 +167,7 @@ def fit(
     if penalty is None:
         spec = None
         with stage("fitting"):
-            pending = start_refit(design)  # on large data: in parallel, on the second core
+            pending = start_refit(design, helper=helper)  # in parallel, on the second core
             try:
                 estimate = fit_mle(design)
             except BaseException:
@@ -178,7 +187,7 @@ def fit(
             alpha = cv.alpha
         spec = PenaltySpec.create(penalty, alpha, l1_ratio)  # type: ignore[arg-type]
         with stage("fitting"):
-            pending = start_refit(design, spec)
+            pending = start_refit(design, spec, helper=helper)
             try:
                 estimate = fit_penalized(design, spec)
             except BaseException:
@@ -195,8 +204,9 @@ def fit(
     with stage("cross-checking"):
         crosscheck = compare(design, estimate, pending.result(), threshold=threshold, penalty=spec)
     with stage("summarizing"):
-        fpr, tpr, auc = full_roc(design.y, estimate.probabilities)
+        roc = submit(helper, full_roc, design.y, estimate.probabilities)  # sorts n scores
         fit_stats = fit_statistics(estimate, design.y, has_intercept=design.has_intercept)
+        fpr, tpr, auc = roc.result()
         result = _assemble(
             parsed, design, estimate, provenance, crosscheck, fit_stats, extra_warnings,
             threshold=threshold, ci_level=ci_level, auc=auc, roc=(fpr, tpr), title=title,
@@ -233,7 +243,7 @@ def _assemble(  # type: ignore[no-untyped-def]
         crosscheck=crosscheck,
         ci_level=ci_level,
         warnings=warnings,
-        versions=_versions(),
+        versions=_versions(crosscheck.version),
         title=title,
         date=_report_date(date),
         figures=figure_data(
@@ -323,7 +333,7 @@ def wait_for_prefetch(timeout: float) -> None:
             _PREFETCH.remove(thread)
 
 
-ESTIMATION_MODULES = ("statsmodels.discrete.discrete_model", "sklearn.linear_model", "sklearn.metrics")
+ESTIMATION_MODULES = ("statsmodels.discrete.discrete_model", "sklearn.linear_model")
 
 
 def _check_probability(name: str, value: float) -> None:
@@ -373,18 +383,17 @@ def _assemble_warnings(design, estimate, crosscheck) -> tuple[ReportWarning, ...
     return tuple(found)
 
 
-def _versions() -> tuple[tuple[str, str], ...]:
+def _versions(sklearn_version: str) -> tuple[tuple[str, str], ...]:
     import formulaic
     import numpy
     import pandas
     import scipy
-    import sklearn
     import statsmodels
 
     return (
         ("statreport", _version.__version__),
         ("statsmodels", statsmodels.__version__),
-        ("scikit-learn", sklearn.__version__),
+        ("scikit-learn", sklearn_version),
         ("formulaic", formulaic.__version__),
         ("numpy", numpy.__version__),
         ("scipy", scipy.__version__),

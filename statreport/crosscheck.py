@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import warnings
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -17,6 +17,9 @@ from .design import Design
 from .estimate import WARM_START_ROWS, Estimate, subsample
 from .penalized import PenaltySpec
 from .result import CrossCheck
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .helper import Helper
 
 PROBABILITY_TOLERANCE = 1e-6
 COEFFICIENT_TOLERANCE = 1e-4  # relative to max(1, |estimate|)
@@ -33,6 +36,7 @@ class SklearnRefit:
     solver: str
     params: np.ndarray
     converged: bool
+    version: str  # scikit-learn's, as imported where the refit ran
 
 
 def crosscheck_sklearn(
@@ -52,6 +56,7 @@ def refit_sklearn(design: Design, penalty: PenaltySpec | None = None) -> Sklearn
     Newton-Cholesky for l2, saga for l1 and elastic net, started from the
     intercept-only model (saga started at zero can stop early on the intercept).
     """
+    import sklearn
     from sklearn.exceptions import ConvergenceWarning
     from sklearn.linear_model import LogisticRegression
 
@@ -99,7 +104,7 @@ def refit_sklearn(design: Design, penalty: PenaltySpec | None = None) -> Sklearn
     if failed:  # scikit-learn could not fit at all: the check fails, visibly
         theirs = np.full(design.X.shape[1], np.nan)
     converged = not failed and not any(issubclass(w.category, ConvergenceWarning) for w in caught)
-    return SklearnRefit(solver, theirs, converged)
+    return SklearnRefit(solver, theirs, converged, sklearn.__version__)
 
 
 def compare(
@@ -111,7 +116,6 @@ def compare(
     penalty: PenaltySpec | None = None,
 ) -> CrossCheck:
     """Compare scikit-learn's refit with statreport's estimate."""
-    import sklearn
     from scipy.special import expit
 
     with np.errstate(invalid="ignore", over="ignore"):
@@ -129,7 +133,7 @@ def compare(
     )
     return CrossCheck(
         library="scikit-learn",
-        version=sklearn.__version__,
+        version=refit.version,
         solver=refit.solver,
         converged=refit.converged,
         max_abs_coef_diff=float(np.max(coef_diff)),
@@ -145,11 +149,14 @@ class PendingRefit:
     """A scikit-learn refit under way; `result()` waits for it, `cancel()` stops it."""
 
     def __init__(self, design: Design, penalty: PenaltySpec | None, process: Any = None,
-                 receive: Any = None) -> None:
+                 receive: Any = None, helper_call: Any = None) -> None:
         self.design, self.penalty = design, penalty
         self.process, self.receive = process, receive
+        self.helper_call = helper_call
 
     def result(self) -> SklearnRefit:
+        if self.helper_call is not None:
+            return self.helper_call.result()  # type: ignore[no-any-return]
         if self.process is None:
             return refit_sklearn(self.design, self.penalty)
         try:
@@ -160,8 +167,8 @@ class PendingRefit:
         self.process = None
         if outcome is None:  # the child failed: do the refit here
             return refit_sklearn(self.design, self.penalty)
-        solver, params, converged = outcome
-        return SklearnRefit(solver, np.asarray(params, dtype=np.float64), bool(converged))
+        solver, params, converged, version = outcome
+        return SklearnRefit(solver, np.asarray(params, dtype=np.float64), bool(converged), version)
 
     def cancel(self) -> None:
         if self.process is not None:
@@ -170,19 +177,26 @@ class PendingRefit:
             self.process = None
 
 
-def start_refit(design: Design, penalty: PenaltySpec | None = None) -> PendingRefit:
+def start_refit(
+    design: Design, penalty: PenaltySpec | None = None, *, helper: Helper | None = None
+) -> PendingRefit:
     """Begin the scikit-learn refit; `PendingRefit.result()` gives it.
 
     On large data it runs in a forked process (the design is shared
     copy-on-write, one BLAS thread) while statsmodels fits in this one: the
-    machine's second core does the cross-check. Where fork is unavailable,
-    other threads are still importing, or the child fails, the refit runs here.
+    machine's second core does the cross-check. With the command line's
+    `Helper` the refit runs there instead, at any size (it has scikit-learn
+    imported already; the design is sent without copies). Where fork is
+    unavailable, other threads are still running, or the child fails, the
+    refit runs here.
     """
     import multiprocessing
     import threading
 
     from .api import wait_for_prefetch
 
+    if helper is not None:
+        return PendingRefit(design, penalty, helper_call=helper.submit(refit_sklearn, design, penalty))
     if design.n_obs < PARALLEL_ROWS or "fork" not in multiprocessing.get_all_start_methods():
         return PendingRefit(design, penalty)
     wait_for_prefetch(timeout=30.0)
@@ -205,7 +219,7 @@ def _refit_child(design: Design, penalty: PenaltySpec | None, send: Any) -> None
 
         with threadpool_limits(limits=1):
             refit = refit_sklearn(design, penalty)
-        send.send((refit.solver, refit.params, refit.converged))
+        send.send((refit.solver, refit.params, refit.converged, refit.version))
     except BaseException:  # noqa: BLE001 - the parent redoes the refit itself
         send.send(None)
     finally:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from scipy import stats
 
 from .estimate import Estimate
 from .result import Coefficient, FitStatistics, PseudoR2
@@ -27,6 +26,8 @@ def coefficient_table(
     estimates diverge (``estimate.separated_terms``), and for every term when the
     fit did not converge or the information matrix was singular.
     """
+    from scipy import stats
+
     b = estimate.params
     if estimate.cov is None:
         se = np.full_like(b, np.nan)
@@ -91,6 +92,8 @@ def fit_statistics(
     BIC are NaN: their reference distributions and parameter counts assume
     maximum likelihood. Log-likelihood and deviances are still reported.
     """
+    from scipy import stats
+
     n = int(y.shape[0])
     k = int(estimate.params.shape[0])
     df_model = k - int(has_intercept)

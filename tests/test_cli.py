@@ -99,7 +99,7 @@ def test_failed_render_leaves_existing_report_untouched(tmp_path, monkeypatch, c
     def broken(*args, **kwargs):
         raise RuntimeError("template exploded")
 
-    monkeypatch.setattr(html_module, "render_html_bytes", broken)
+    monkeypatch.setattr(html_module, "render_html", broken)
     code = main(["fit", "y ~ x", str(EXAMPLES / "tutorial.csv"), "-o", str(good), "-o", str(html)])
     assert code == 5
     assert good.read_text() == "previous good report"

@@ -9,9 +9,16 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..errors import RenderError, UsageError
 from ..result import FitResult
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .figures import Figure
+
+#: Where a renderer gets the figures: called at most once per format that shows them.
+FigureSource = Callable[[], "tuple[Figure, ...]"]
 
 FORMATS: dict[str, str] = {".html": "html", ".htm": "html", ".json": "json", ".pdf": "pdf"}
 
@@ -28,26 +35,28 @@ def format_for(path: str | Path) -> str:
         ) from None
 
 
-def _renderer(fmt: str) -> Callable[[FitResult], bytes]:
-    if fmt == "json":
-        from .json_report import render_json
+def render(
+    result: FitResult, fmt: str, *, page_size: str = "a4", figures: FigureSource | None = None
+) -> bytes:
+    """Render ``result`` as ``fmt`` ('html', 'pdf' or 'json') and return the bytes.
 
-        return render_json
-    if fmt == "html":
-        from .html import render_html_bytes
-
-        return render_html_bytes
-    raise UsageError(f"format must be one of {sorted(set(FORMATS.values()))}; got {fmt!r}")
-
-
-def render(result: FitResult, fmt: str, *, page_size: str = "a4") -> bytes:
-    """Render ``result`` as ``fmt`` ('html', 'pdf' or 'json') and return the bytes."""
+    ``figures`` supplies the drawn figures (the command line draws them in its
+    helper process); by default they are drawn here, once per result.
+    """
+    if fmt not in ("json", "html", "pdf"):
+        raise UsageError(f"format must be one of {sorted(set(FORMATS.values()))}; got {fmt!r}")
     try:
-        if fmt == "pdf":
-            from .pdf import render_pdf
+        if fmt == "json":
+            from .json_report import render_json
 
-            return render_pdf(result, page_size=page_size)
-        return _renderer(fmt)(result)
+            return render_json(result)
+        if fmt == "html":
+            from .html import render_html
+
+            return render_html(result, figures=figures).encode("utf-8")
+        from .pdf import render_pdf
+
+        return render_pdf(result, page_size=page_size, figures=figures)
     except (UsageError, RenderError):
         raise
     except Exception as exc:  # a template or encoder bug must not escape as a traceback
@@ -55,13 +64,23 @@ def render(result: FitResult, fmt: str, *, page_size: str = "a4") -> bytes:
 
 
 def write_reports(
-    result: FitResult, paths: Sequence[str | Path], *, page_size: str = "a4"
+    result: FitResult,
+    paths: Sequence[str | Path],
+    *,
+    page_size: str = "a4",
+    figures: FigureSource | None = None,
 ) -> list[Path]:
-    """Render every path's format in memory, then write each file atomically."""
+    """Render every path's format in memory (JSON first: it needs no figures), then
+    write each file atomically."""
     from ..output import write_all
 
     targets = [(Path(p), format_for(p)) for p in paths]
-    return write_all([(path, render(result, fmt, page_size=page_size)) for path, fmt in targets])
+    order = sorted(range(len(targets)), key=lambda i: targets[i][1] != "json")
+    payloads: dict[int, bytes] = {}
+    for i in order:
+        path, fmt = targets[i]
+        payloads[i] = render(result, fmt, page_size=page_size, figures=figures)
+    return write_all([(targets[i][0], payloads[i]) for i in range(len(targets))])
 
 
 def write_report(

@@ -291,6 +291,18 @@ def path_plot(result: FitResult) -> bytes:
     return _svg(draw, (6.4, 3.4))
 
 
+def warm_up() -> None:
+    """Draw a throwaway figure: matplotlib's first one loads fonts and several modules."""
+
+    def draw(figure: Any) -> None:
+        ax = figure.add_subplot()
+        ax.plot([0.0, 1.0], [0.0, 1.0])
+        ax.set_xlabel("x")
+        ax.set_xscale("log")
+
+    _svg(draw, (2.0, 2.0))
+
+
 def render_figures(result: FitResult) -> tuple[Figure, ...]:
     """Every figure the report shows, in display order (drawn once per result)."""
     return _render_figures(result)

@@ -8,14 +8,18 @@ contains no user data.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .._version import __version__
 from ..errors import RenderError
 from ..result import FitResult, levels_by_column
 from . import formatting, labels
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .figures import Figure
 
 TEMPLATE = "report.html.j2"
 
@@ -72,22 +76,29 @@ def display_rows(
 
 
 def render_html(
-    result: FitResult, *, fragment: bool = False, pdf: bool = False, with_figures: bool = True
+    result: FitResult,
+    *,
+    fragment: bool = False,
+    pdf: bool = False,
+    with_figures: bool = True,
+    figures: Callable[[], tuple[Figure, ...]] | None = None,
 ) -> str:
     """Render the report; ``fragment=True`` gives the body only (for notebooks).
 
     ``pdf=True`` adds the print stylesheet (pages, running header, page numbers).
+    ``figures`` supplies the drawn figures; by default they are drawn here.
     """
     from .figures import render_figures
 
-    figures = {f.key: f for f in render_figures(result)} if with_figures else {}
+    drawn = (figures or (lambda: render_figures(result)))() if with_figures else ()
+    figures_by_key = {f.key: f for f in drawn}
     template = _environment().get_template(TEMPLATE)
     return str(
         template.render(
             r=result,
             fragment=fragment,
             pdf=pdf,
-            figures=figures,
+            figures=figures_by_key,
             version=__version__,
             labels=labels,
             coefficient_display=display_rows(result),
@@ -97,6 +108,3 @@ def render_html(
         )
     )
 
-
-def render_html_bytes(result: FitResult) -> bytes:
-    return render_html(result).encode("utf-8")

@@ -8,10 +8,14 @@ identifier is derived from the content, so the same report gives the same bytes.
 from __future__ import annotations
 
 import hashlib
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from ..errors import RenderError, UsageError
 from ..result import FitResult
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .figures import Figure
 
 PAGE_SIZES = {"a4": "A4", "letter": "letter"}
 
@@ -30,14 +34,16 @@ def _fetcher_class() -> Any:
     return DataOnlyFetcher
 
 
-def render_pdf(result: FitResult, *, page_size: str = "a4") -> bytes:
-    """Render ``result`` as PDF bytes with A4 or US letter pages."""
+def render_pdf(
+    result: FitResult, *, page_size: str = "a4", figures: Callable[[], tuple[Figure, ...]] | None = None
+) -> bytes:
+    """Render ``result`` as PDF bytes with A4 or US letter pages (``figures``: as `render_html`)."""
     key = page_size.lower()
     if key not in PAGE_SIZES:
         raise UsageError(f"page size must be one of 'a4', 'letter'; got {page_size!r}")
     from .html import render_html
 
-    html = render_html(result, pdf=True)
+    html = render_html(result, pdf=True, figures=figures)
     return html_to_pdf(html, page_size=PAGE_SIZES[key])
 
 

@@ -1,0 +1,216 @@
+"""A second process for the command line: imports and work that can run beside the main one.
+
+Importing statsmodels costs the main process about 1.5 s before any work;
+matplotlib, Jinja2 and scikit-learn cost about as much again. On a two-core
+machine the command line therefore forks a helper first thing, before any
+heavy import or thread: the helper imports the renderers and scikit-learn
+(with one BLAS thread) while the main process imports statsmodels and reads
+the data, and later draws the figures and runs small cross-checks on request.
+
+Requests are plain function calls, ``helper.submit(func, *args)``, answered in
+order. Anything that goes wrong in the helper (it died, a result would not
+pickle, the function raised) makes `Pending.result` run the call in this
+process instead, so the helper can only ever save time, never change a result.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import socket
+import struct
+import threading
+from collections.abc import Callable
+from typing import Any
+
+
+class Helper:
+    """The forked helper process, seen from the parent."""
+
+    def __init__(self, pid: int, channel: socket.socket) -> None:
+        self.pid = pid
+        self.channel = channel
+        self._sending: threading.Thread | None = None
+        self.alive = True
+        self._sent = 0  # requests sent; answers come back in the same order
+        self._answers: list[tuple[bool, Any]] = []  # answers read so far, by request number
+
+    @classmethod
+    def start(cls, modules: tuple[str, ...]) -> Helper | None:
+        """Fork the helper, which imports ``modules`` and then serves requests.
+
+        Returns None where fork is unavailable or ``STATREPORT_NO_HELPER`` is set.
+        Call it before starting any thread: forking beside a thread is unsafe.
+        """
+        if not hasattr(os, "fork") or os.environ.get("STATREPORT_NO_HELPER"):
+            return None
+        parent_end, child_end = socket.socketpair()
+        try:
+            pid = os.fork()
+        except OSError:
+            parent_end.close()
+            child_end.close()
+            return None
+        if pid == 0:  # the helper: never returns into the caller's code
+            status = 0
+            try:
+                parent_end.close()
+                _serve(child_end, modules)
+            except BaseException:  # noqa: BLE001 - the parent falls back to working alone
+                status = 1
+            finally:
+                os._exit(status)
+        child_end.close()
+        return cls(pid, parent_end)
+
+    def submit(self, func: Callable[..., Any], *args: Any) -> Pending:
+        """Send ``func(*args)`` to the helper; the parent goes on while it runs.
+
+        The request is sent from a thread, so a large argument does not block
+        the caller while the helper is still importing.
+        """
+        self._wait_sent()
+        pending = Pending(self, func, args)
+        if not self.alive:
+            return pending
+        try:
+            payload = _pack((func, args))
+        except Exception:  # noqa: BLE001 - not picklable: run it here
+            return pending
+        pending.number = self._sent
+        self._sent += 1
+        self._sending = threading.Thread(target=self._send, args=(payload,), daemon=True)
+        self._sending.start()
+        return pending
+
+    def _send(self, payload: list[Any]) -> None:
+        try:
+            for part in payload:
+                self.channel.sendall(part)
+        except OSError:
+            self.alive = False
+
+    def _wait_sent(self) -> None:
+        if self._sending is not None:
+            self._sending.join()
+            self._sending = None
+
+    def answer(self, number: int) -> tuple[bool, Any]:
+        """Request ``number``'s answer: (True, value), or (False, None) if the helper failed.
+
+        Answers to earlier requests that nobody asked for yet are read and kept.
+        """
+        self._wait_sent()
+        while len(self._answers) <= number:
+            if not self.alive:
+                return False, None
+            try:
+                ok, value = _unpack(self.channel)
+            except Exception:  # noqa: BLE001 - a dead helper or a broken answer
+                self.close()
+                return False, None
+            self._answers.append((bool(ok), value))
+        answer = self._answers[number]
+        self._answers[number] = (answer[0], None)  # the caller owns the value now
+        return answer
+
+    def close(self) -> None:
+        """Stop the helper and reap it (it holds nothing that needs cleaning up)."""
+        import signal
+
+        if self.pid:
+            self.alive = False
+            try:
+                os.kill(self.pid, signal.SIGTERM)
+                os.waitpid(self.pid, 0)
+            except (ProcessLookupError, ChildProcessError):
+                pass
+            self._wait_sent()
+            self.channel.close()
+            self.pid = 0
+
+
+class Pending:
+    """A request to the helper; `result()` waits for the answer or does the work here."""
+
+    def __init__(self, helper: Helper | None, func: Callable[..., Any], args: tuple[Any, ...]) -> None:
+        self.helper, self.func, self.args = helper, func, args
+        self.number: int | None = None  # set once sent
+        self._done = False
+        self._value: Any = None
+
+    def result(self) -> Any:
+        """The helper's answer, or, if it failed, the call made here; the same every time."""
+        if not self._done:
+            ok, value = False, None
+            if self.helper is not None and self.number is not None:
+                ok, value = self.helper.answer(self.number)
+            self._value = value if ok else self.func(*self.args)
+            self._done = True
+        return self._value
+
+
+def submit(helper: Helper | None, func: Callable[..., Any], *args: Any) -> Pending:
+    """``func(*args)`` in the helper if there is one, else here when the result is asked for."""
+    if helper is None:
+        return Pending(None, func, args)
+    return helper.submit(func, *args)
+
+
+def _serve(channel: socket.socket, modules: tuple[str, ...]) -> None:
+    """The helper's life: one BLAS thread, the imports, then answer requests until EOF."""
+    import contextlib
+    import importlib
+
+    for variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ[variable] = "1"  # before numpy loads BLAS: the main process keeps both cores
+    for name in modules:
+        # a failed import fails the request that needs it, and the parent redoes that
+        with contextlib.suppress(Exception):
+            importlib.import_module(name)
+    while True:
+        try:
+            func, args = _unpack(channel)
+        except EOFError:
+            return
+        try:
+            answer = _pack((True, func(*args)))
+        except BaseException:  # noqa: BLE001 - the parent redoes the call and raises it properly
+            answer = _pack((False, None))
+        del args
+        for part in answer:
+            channel.sendall(part)
+
+
+def _pack(message: Any) -> list[Any]:
+    """A message as parts to send: a header, the pickle, and each array's buffer.
+
+    Arrays travel out of band (pickle protocol 5): their memory is sent as it
+    is, not copied into the pickle first, so a design matrix costs one copy
+    in the kernel, not three.
+    """
+    buffers: list[pickle.PickleBuffer] = []
+    data = pickle.dumps(message, protocol=5, buffer_callback=buffers.append)
+    raws = [b.raw() for b in buffers]
+    sizes = [len(data), len(raws), *(r.nbytes for r in raws)]
+    return [struct.pack(f"!{len(sizes)}Q", *sizes), data, *raws]
+
+
+def _unpack(channel: socket.socket) -> Any:
+    size, count = struct.unpack("!2Q", _read_exactly(channel, 16))
+    sizes = struct.unpack(f"!{count}Q", _read_exactly(channel, 8 * count)) if count else ()
+    data = _read_exactly(channel, size)
+    buffers = [_read_exactly(channel, n) for n in sizes]
+    return pickle.loads(data, buffers=buffers)
+
+
+def _read_exactly(channel: socket.socket, size: int) -> bytearray:
+    buffer = bytearray(size)
+    view = memoryview(buffer)
+    received = 0
+    while received < size:
+        count = channel.recv_into(view[received:])
+        if count == 0:
+            raise EOFError("the helper's channel closed")
+        received += count
+    return buffer

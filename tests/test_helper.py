@@ -1,0 +1,77 @@
+"""The command line's helper process: it may only save time, never change a result."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+from conftest import EXAMPLES, REPO
+
+from statreport.helper import Helper, submit
+
+pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="the helper needs fork")
+
+
+def _fail() -> None:
+    raise RuntimeError("boom")
+
+
+def _pid() -> int:
+    return os.getpid()
+
+
+def test_helper_answers_in_order_and_sends_arrays_out_of_band():
+    helper = Helper.start(())
+    assert helper is not None
+    try:
+        x = np.asfortranarray(np.arange(12.0).reshape(4, 3))
+        first = helper.submit(np.sum, x)
+        second = helper.submit(np.transpose, x)
+        third = helper.submit(_pid)
+        assert np.array_equal(second.result(), x.T)  # asked out of order
+        assert first.result() == 66.0
+        assert third.result() != os.getpid()  # it ran in the helper
+        assert second.result() is second.result()  # asked twice: the same answer
+    finally:
+        helper.close()
+
+
+def test_a_failed_call_in_the_helper_is_redone_here_and_raises_here():
+    helper = Helper.start(())
+    assert helper is not None
+    try:
+        pending = helper.submit(_fail)
+        with pytest.raises(RuntimeError, match="boom"):
+            pending.result()
+        assert helper.submit(_pid).result() != os.getpid()  # and the helper goes on
+    finally:
+        helper.close()
+
+
+def test_a_dead_helper_means_working_here():
+    helper = Helper.start(())
+    assert helper is not None
+    helper.close()
+    assert helper.submit(_pid).result() == os.getpid()
+    assert submit(None, _pid).result() == os.getpid()
+
+
+def test_cli_reports_are_identical_with_and_without_the_helper(tmp_path):
+    outputs = []
+    for name, flag in (("with", ""), ("without", "1")):
+        folder = tmp_path / name
+        folder.mkdir()
+        env = {**os.environ, "PYTHONPATH": str(REPO), "STATREPORT_NO_HELPER": flag}
+        env.pop("SOURCE_DATE_EPOCH", None)
+        subprocess.run(
+            [sys.executable, "-m", "statreport", "fit",
+             "vote ~ C(party, Treatment('independent')) + age + education + self_lr",
+             str(EXAMPLES / "anes96.csv"), "--positive", "Dole",
+             "-o", str(folder / "r.json"), "-o", str(folder / "r.html"), "-q"],
+            check=True, env=env, timeout=300,
+        )
+        outputs.append([(folder / n).read_bytes() for n in ("r.json", "r.html")])
+    assert outputs[0] == outputs[1]
