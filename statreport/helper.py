@@ -1,17 +1,19 @@
 """A second process for the command line: imports and work that can run beside the main one.
 
-Importing statsmodels costs the main process about 1.5 s before any work;
-matplotlib, Jinja2 and scikit-learn cost about as much again. On a two-core
-machine the command line therefore forks a helper first thing, before any
+Importing statsmodels costs the main process 1.6-2.1 s before any work (on the
+2-core benchmark machine); scikit-learn and matplotlib cost about as much
+again. The command line therefore forks a helper first thing, before any
 heavy import or thread: the helper imports the renderers and scikit-learn
 (with one BLAS thread) while the main process imports statsmodels and reads
-the data, and later draws the figures and runs small cross-checks on request.
+the data, and later runs the scikit-learn cross-check, the ROC curve and the
+figures on request.
 
-Requests are plain function calls, ``helper.submit(func, *args)``, answered in
-order. Anything that goes wrong in the helper (it died, a result would not
-pickle, the function raised) makes `Pending.result` run the call in this
-process instead, so the helper can only ever save time, never change a result.
-"""
+Requests are plain function calls, ``helper.submit(func, *args)``; the helper
+works through them in the order sent, and each `Pending.result` may be asked
+for in any order. Anything that goes wrong in the helper (it died, a result
+would not pickle, the function raised) makes `Pending.result` run the call in
+this process instead, so the helper can only ever save time, never change a
+result."""
 
 from __future__ import annotations
 
