@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import threading
 
 import numpy as np
 import pytest
@@ -13,6 +14,14 @@ from conftest import EXAMPLES, REPO
 from statreport.helper import Helper, submit
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="the helper needs fork")
+
+
+@pytest.fixture(autouse=True)
+def _no_other_threads():
+    """Earlier tests' background imports end first: the helper refuses to fork beside a thread."""
+    for thread in threading.enumerate():
+        if thread is not threading.current_thread():
+            thread.join(timeout=120)
 
 
 def _fail() -> None:
@@ -57,6 +66,21 @@ def test_a_dead_helper_means_working_here():
     helper.close()
     assert helper.submit(_pid).result() == os.getpid()
     assert submit(None, _pid).result() == os.getpid()
+
+
+def test_no_fork_beside_a_running_thread():
+    # a thread may hold an import lock that the forked copy would wait on forever
+    release = threading.Event()
+    thread = threading.Thread(target=release.wait)
+    thread.start()
+    try:
+        assert Helper.start(()) is None
+    finally:
+        release.set()
+        thread.join()
+    helper = Helper.start(())
+    assert helper is not None
+    helper.close()
 
 
 def test_cli_reports_are_identical_with_and_without_the_helper(tmp_path):
