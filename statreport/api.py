@@ -9,13 +9,16 @@ from __future__ import annotations
 import datetime as dt
 import math
 import os
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from . import _version
 from .errors import UsageError
 from .progress import StageHook, Stages
 from .result import DataProvenance, FitResult, ModelInfo, PenaltyInfo, ReportWarning
+
+T = TypeVar("T")
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -95,8 +98,10 @@ def fit(
         Called as ``on_stage(name, seconds)`` when a stage starts (seconds < 0)
         and ends; the command line uses it for progress and --verbose timings.
     helper : statreport.helper.Helper, optional
-        A helper process to run the scikit-learn cross-check in, beside the
-        statsmodels fit (the command line starts one); the result is the same.
+        A helper process, made but not yet started (the command line makes
+        one): fit forks it once the data are read and the libraries imported,
+        and on large data runs the scikit-learn cross-check there, beside the
+        statsmodels fit. The result is the same with or without it.
 
     Returns
     -------
@@ -131,22 +136,28 @@ def fit(
                              "a ridge (l2) fit keeps every term")
         PenaltySpec.create(penalty, 1.0 if alpha == "cv" else float(alpha), l1_ratio)  # validate early
 
-    # statsmodels (and scikit-learn, unless a helper process has it) import on a
-    # background thread while pyarrow reads the file with the GIL released
-    prefetch(*(ESTIMATION_MODULES if helper is None else ESTIMATION_MODULES[:1]))
+    from .data import load_data
+    from .formula import needed_columns
+
+    stage = Stages(on_stage)
+    columns = needed_columns(formula, allow_python=allow_python_formula)
+    with stage("reading data"):
+        # pyarrow parses the file on other threads while this one imports the
+        # estimation libraries (scikit-learn too, unless the helper will have it)
+        loaded = _while_importing(
+            lambda: load_data(data, columns, sep=sep, encoding=encoding, decimal=decimal),
+            ESTIMATION_MODULES if helper is None else ESTIMATION_MODULES[:-1],
+        )
+    if helper is not None:
+        helper.start()  # now: it shares what was just imported, and no other thread runs
     from .crosscheck import compare, start_refit
     from .curves import full_roc
-    from .data import load_data
     from .design import build_design
     from .estimate import fit_mle
     from .formula import parse_formula
-    from .helper import submit
     from .inference import fit_statistics
 
-    stage = Stages(on_stage)
     parsed = parse_formula(formula, allow_python=allow_python_formula)
-    with stage("reading data"):
-        loaded = load_data(data, parsed.columns, sep=sep, encoding=encoding, decimal=decimal)
     with stage("building the design"):
         design = build_design(parsed, loaded.frame, positive=positive, missing=missing)
     provenance = DataProvenance(
@@ -201,12 +212,11 @@ def fit(
                 pending.cancel()
                 raise
 
+    with stage("summarizing"):  # while the helper, if any, still refits
+        fpr, tpr, auc = full_roc(design.y, estimate.probabilities)  # sorts n scores
+        fit_stats = fit_statistics(estimate, design.y, has_intercept=design.has_intercept)
     with stage("cross-checking"):
         crosscheck = compare(design, estimate, pending.result(), threshold=threshold, penalty=spec)
-    with stage("summarizing"):
-        roc = submit(helper, full_roc, design.y, estimate.probabilities)  # sorts n scores
-        fit_stats = fit_statistics(estimate, design.y, has_intercept=design.has_intercept)
-        fpr, tpr, auc = roc.result()
         result = _assemble(
             parsed, design, estimate, provenance, crosscheck, fit_stats, extra_warnings,
             threshold=threshold, ci_level=ci_level, auc=auc, roc=(fpr, tpr), title=title,
@@ -297,43 +307,44 @@ def _refit(design, info, *, ci_level: float):  # type: ignore[no-untyped-def]
     return rows, warnings
 
 
-def prefetch(*modules: str) -> None:
-    """Import heavy libraries on a background thread while the main thread reads data.
+#: What the fit imports while the data are read; the last, scikit-learn, only without a helper.
+ESTIMATION_MODULES = (
+    "pandas", "scipy.stats", "formulaic", "statsmodels.discrete.discrete_model", "sklearn.linear_model",
+)
 
-    Reading (pyarrow) and linear algebra release the GIL, so on two cores the
-    imports of statsmodels, scikit-learn or matplotlib overlap with real work.
+
+def _while_importing(task: Callable[[], T], modules: tuple[str, ...]) -> T:
+    """``task()`` on a worker thread while this thread imports ``modules``.
+
+    Parsing (pyarrow) releases the GIL, so on two cores the imports cost no
+    wall time while a file is read. The worker has ended when this returns. A
+    failed import is left to the code that needs the module; a failed task
+    stops the imports and raises here.
     """
     import importlib
-    import os
     import threading
 
-    if os.environ.get("STATREPORT_NO_PREFETCH"):
-        return
+    outcome: dict[str, Any] = {}
 
-    def run() -> None:
-        for name in modules:
-            try:
-                importlib.import_module(name)
-            except Exception:  # noqa: BLE001 - the main thread will raise it properly
-                return
+    def work() -> None:
+        try:
+            outcome["value"] = task()
+        except BaseException as exc:  # noqa: BLE001 - raised again in the caller's thread
+            outcome["error"] = exc
 
-    thread = threading.Thread(target=run, name="statreport-prefetch", daemon=True)
-    _PREFETCH.append(thread)
-    thread.start()
-
-
-_PREFETCH: list[Any] = []
-
-
-def wait_for_prefetch(timeout: float) -> None:
-    """Let background imports finish (before forking, say)."""
-    for thread in list(_PREFETCH):
-        thread.join(timeout)
-        if not thread.is_alive():
-            _PREFETCH.remove(thread)
-
-
-ESTIMATION_MODULES = ("statsmodels.discrete.discrete_model", "sklearn.linear_model")
+    worker = threading.Thread(target=work, name="statreport-read", daemon=True)
+    worker.start()
+    for name in modules:
+        if "error" in outcome:
+            break
+        try:
+            importlib.import_module(name)
+        except Exception:  # noqa: BLE001 - it fails again, properly, where it is needed
+            break
+    worker.join()
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["value"]  # type: ignore[no-any-return]
 
 
 def _check_probability(name: str, value: float) -> None:

@@ -209,47 +209,40 @@ def _run_fit(args: argparse.Namespace) -> int:
 
     formats = {format_for(path) for path in args.output}
     with_figures = bool(formats & {"html", "pdf"})
-    helper = _start_helper(with_figures=with_figures)
+    helper = _make_helper(with_figures=with_figures, formats=formats)
     try:
         return _fit_and_write(args, helper, formats, with_figures)
     finally:
-        if helper is not None:
-            helper.close()
+        helper.close()
 
 
-def _start_helper(*, with_figures: bool) -> Helper | None:
-    """Fork the helper before anything heavy is imported or any thread runs.
+def _make_helper(*, with_figures: bool, formats: set[str]) -> Helper:
+    """The helper process, made before anything heavy is imported; `fit` forks it.
 
-    It imports scikit-learn and the renderers on the second core while this
-    process imports statsmodels and reads the data; it then draws the figures.
-    It also runs the scikit-learn cross-check and the ROC curve.
+    It imports the renderers and draws the figures, and on large data runs the
+    scikit-learn cross-check beside the statsmodels fit. This process imports
+    scikit-learn (for the ROC curve and small refits) and WeasyPrint (for a
+    PDF) on a background thread once the helper has forked.
     """
     from .helper import Helper
 
-    modules: tuple[str, ...] = ("sklearn.linear_model", "sklearn.metrics")
+    modules: tuple[str, ...] = ()
+    prepare = None
     if with_figures:
-        modules += ("matplotlib.figure", "matplotlib.backends.backend_svg", "jinja2")
-    helper = Helper.start(modules)
-    if helper is not None and with_figures:
         from .report.figures import warm_up
 
-        helper.submit(warm_up)  # matplotlib's first figure loads fonts and more modules
-    return helper
+        modules = ("matplotlib.figure", "matplotlib.backends.backend_svg", "jinja2")
+        prepare = warm_up  # matplotlib's first figure loads fonts and more modules
+    later = ("sklearn.linear_model", "sklearn.metrics") + (("weasyprint",) if "pdf" in formats else ())
+    return Helper(modules, prepare=prepare, then_import=later)
 
 
 def _fit_and_write(
-    args: argparse.Namespace, helper: Helper | None, formats: set[str], with_figures: bool
+    args: argparse.Namespace, helper: Helper, formats: set[str], with_figures: bool
 ) -> int:
-    from .api import fit, prefetch
-    from .report import write_reports
-
-    # fit() starts the estimation imports; the renderers' go on another background
-    # thread, unless the helper has them
-    renderers = ("matplotlib.figure", "matplotlib.backends.backend_svg", "jinja2")
-    prefetch(*(renderers if helper is None and with_figures else ()),
-             *(("weasyprint",) if "pdf" in formats else ()))
-
+    from .api import fit
     from .progress import Stages, terminal_reporter
+    from .report import write_reports
 
     hook = terminal_reporter(verbose=args.verbose, quiet=args.quiet)
     started = time.perf_counter()
@@ -284,7 +277,7 @@ def _fit_and_write(
                 + "; ".join(w.message for w in serious)
             )
     figures = None
-    if helper is not None and with_figures:
+    if helper.alive and with_figures:
         from .report.figures import render_figures
 
         figures = helper.submit(render_figures, result).result  # drawn there while JSON renders here

@@ -25,7 +25,7 @@ PROBABILITY_TOLERANCE = 1e-6
 COEFFICIENT_TOLERANCE = 1e-4  # relative to max(1, |estimate|)
 PENALIZED_PROBABILITY_TOLERANCE = 1e-5
 PENALIZED_COEFFICIENT_TOLERANCE = 1e-4
-#: From this many rows the refit runs in a forked process beside the statsmodels fit.
+#: From this many rows the refit runs in another process, beside the statsmodels fit.
 PARALLEL_ROWS = 200_000
 
 
@@ -182,24 +182,22 @@ def start_refit(
 ) -> PendingRefit:
     """Begin the scikit-learn refit; `PendingRefit.result()` gives it.
 
-    On large data it runs in a forked process (the design is shared
-    copy-on-write, one BLAS thread) while statsmodels fits in this one: the
-    machine's second core does the cross-check. With the command line's
-    `Helper` the refit runs there instead, at any size (it has scikit-learn
-    imported already; the design is sent without copies). Where fork is
-    unavailable, other threads are still running, or the child fails, the
-    refit runs here.
+    On large data (`PARALLEL_ROWS`) it runs beside the statsmodels fit, on the
+    machine's second core: in the command line's `Helper` (the design is sent
+    without copies), or else in a forked process (the design is shared
+    copy-on-write, one BLAS thread). Smaller refits take milliseconds and run
+    here, as do those where fork is unavailable, other threads are still
+    running, or the child fails.
     """
     import multiprocessing
     import threading
 
-    from .api import wait_for_prefetch
-
-    if helper is not None:
-        return PendingRefit(design, penalty, helper_call=helper.submit(refit_sklearn, design, penalty))
-    if design.n_obs < PARALLEL_ROWS or "fork" not in multiprocessing.get_all_start_methods():
+    if design.n_obs < PARALLEL_ROWS:
         return PendingRefit(design, penalty)
-    wait_for_prefetch(timeout=30.0)
+    if helper is not None and helper.alive:
+        return PendingRefit(design, penalty, helper_call=helper.submit(refit_sklearn, design, penalty))
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return PendingRefit(design, penalty)
     if threading.active_count() > 1:  # forking beside a running thread is not safe
         return PendingRefit(design, penalty)
     context = multiprocessing.get_context("fork")

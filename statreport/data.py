@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import difflib
 import hashlib
+import sys
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Union
+from typing import TYPE_CHECKING, TypeGuard, Union
 
 from .errors import DataError, FormulaError, UsageError
 from .formula import clean_message
@@ -63,11 +64,9 @@ def load_data(
     decimal
         Decimal mark of numbers in a delimited file (``.`` or ``,``).
     """
-    import pandas as pd
-
     if sep is not None and (len(sep) != 1 or sep in "\"\r\n"):
         raise UsageError(f"--sep must be a single character other than a quote or newline; got {sep!r}")
-    if isinstance(source, pd.DataFrame):
+    if _is_dataframe(source):
         names = [str(c) for c in source.columns]
         for name in sorted(columns):
             if names.count(name) > 1:
@@ -103,6 +102,14 @@ def load_data(
             )
         sha = digest.result()
     return LoadedData(frame, path.name, fmt, path.stat().st_size, sha, sep)
+
+
+def _is_dataframe(source: object) -> TypeGuard[pd.DataFrame]:
+    """Whether ``source`` is a pandas DataFrame, without importing pandas to find out:
+    a file is read while another thread imports pandas, and no DataFrame exists
+    unless pandas was imported already."""
+    pandas = sys.modules.get("pandas")
+    return pandas is not None and isinstance(source, pandas.DataFrame)
 
 
 def _sha256(path: Path) -> str:

@@ -38,16 +38,10 @@ def parse_formula(text: str, *, allow_python: bool = False) -> ParsedFormula:
         If the formula does not parse, is not on the allow-list, or does not
         have exactly one outcome.
     """
-    if not isinstance(text, str) or not text.strip():
-        raise FormulaError("the formula is empty; write it as 'outcome ~ x1 + x2'")
-    if "~" not in text:
-        raise FormulaError(
-            f"formula '{text}' has no '~'; write it as 'outcome ~ x1 + x2'"
-        )
-    from .formula_safety import check_factors, check_formula, safe_namespace
-
-    outcome_columns, columns = check_formula(text, strict=not allow_python)
+    outcome_columns, columns = _columns(text, allow_python=allow_python)
     from formulaic import Formula
+
+    from .formula_safety import check_factors
 
     try:
         formula = Formula(text)
@@ -58,7 +52,6 @@ def parse_formula(text: str, *, allow_python: bool = False) -> ParsedFormula:
         raise FormulaError(f"formula '{text}' does not parse: {clean_message(exc)}") from exc
     if not allow_python:
         check_factors(formula, text)
-    namespace = frozenset(safe_namespace()) | ({"np", "numpy"} if allow_python else frozenset())
     outcome_terms = [str(term) for term in lhs]
     if len(outcome_terms) != 1 or outcome_terms[0] == "1":
         raise FormulaError(
@@ -70,8 +63,8 @@ def parse_formula(text: str, *, allow_python: bool = False) -> ParsedFormula:
         outcome=outcome_terms[0],
         rhs=rhs,
         lhs=lhs,
-        outcome_columns=outcome_columns - namespace,
-        columns=columns - namespace,
+        outcome_columns=outcome_columns,
+        columns=columns,
         plain_columns=frozenset(
             str(f.expr) for term in rhs for f in term.factors if f.eval_method.name == "LOOKUP"
         ),
@@ -80,6 +73,31 @@ def parse_formula(text: str, *, allow_python: bool = False) -> ParsedFormula:
         ),
         allow_python=allow_python,
     )
+
+
+def needed_columns(text: str, *, allow_python: bool = False) -> frozenset[str]:
+    """The data columns a formula reads, from the allow-list check alone (no formulaic).
+
+    Cheap enough to run before anything heavy is imported, so the data file can
+    be read while formulaic and statsmodels import. Raises `FormulaError` as
+    `parse_formula` would for a formula off the allow-list.
+    """
+    return _columns(text, allow_python=allow_python)[1]
+
+
+def _columns(text: str, *, allow_python: bool) -> tuple[frozenset[str], frozenset[str]]:
+    """(outcome columns, all columns) named in the formula, after the allow-list check."""
+    if not isinstance(text, str) or not text.strip():
+        raise FormulaError("the formula is empty; write it as 'outcome ~ x1 + x2'")
+    if "~" not in text:
+        raise FormulaError(
+            f"formula '{text}' has no '~'; write it as 'outcome ~ x1 + x2'"
+        )
+    from .formula_safety import check_formula, safe_namespace
+
+    outcome_columns, columns = check_formula(text, strict=not allow_python)
+    namespace = frozenset(safe_namespace()) | ({"np", "numpy"} if allow_python else frozenset())
+    return outcome_columns - namespace, columns - namespace
 
 
 def _categorical_column(expr: str) -> str | None:

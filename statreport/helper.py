@@ -1,19 +1,20 @@
 """A second process for the command line: imports and work that can run beside the main one.
 
-Importing statsmodels costs the main process 1.6-2.1 s before any work (on the
-2-core benchmark machine); scikit-learn and matplotlib cost about as much
-again. The command line therefore forks a helper first thing, before any
-heavy import or thread: the helper imports the renderers and scikit-learn
-(each process with one BLAS thread) while the main process imports statsmodels and reads
-the data, and later runs the scikit-learn cross-check, the ROC curve and the
-figures on request.
+On the 2-core benchmark machine, pandas and scipy.stats take about 1.1 s to
+import; after them, statsmodels and formulaic take 0.1 s, scikit-learn 0.2 s and
+matplotlib 0.4 s. So `statreport.api.fit` imports the shared libraries while
+the data file is parsed (pyarrow, on other threads), and only then forks the
+helper: it shares those modules copy-on-write and imports just scikit-learn
+and the renderers, while the main process builds the design and fits. The
+helper then runs the scikit-learn cross-check, the ROC curve and the figures
+on request.
 
 Requests are plain function calls, ``helper.submit(func, *args)``; the helper
 works through them in the order sent, and each `Pending.result` may be asked
-for in any order. Anything that goes wrong in the helper (it died, a result
-would not pickle, the function raised) makes `Pending.result` run the call in
-this process instead, so the helper can only ever save time, never change a
-result."""
+for in any order. Anything that goes wrong in the helper (it did not start,
+it died, a result would not pickle, the function raised) makes
+`Pending.result` run the call in this process instead, so the helper can only
+ever save time, never change a result."""
 
 from __future__ import annotations
 
@@ -29,51 +30,70 @@ BLAS_THREAD_VARIABLES = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THR
 
 
 class Helper:
-    """The forked helper process, seen from the parent."""
+    """The helper process, seen from the parent: made first, forked later by `start`.
 
-    def __init__(self, pid: int, channel: socket.socket) -> None:
-        self.pid = pid
-        self.channel = channel
+    Making one limits this process to one BLAS thread (unless the user chose a
+    number): beside a busy helper on two cores a second BLAS thread only spins
+    (1e6 rows: 1.5 CPU-s and 0.6 s wall saved). That takes effect only if numpy
+    is not imported yet, so the command line makes its helper first thing.
+    """
+
+    def __init__(
+        self,
+        modules: tuple[str, ...],
+        *,
+        prepare: Callable[[], Any] | None = None,
+        then_import: tuple[str, ...] = (),
+    ) -> None:
+        """``modules``: what the helper imports; ``prepare``: run there after the imports
+        (a warm-up); ``then_import``: what this process imports on a background thread
+        once the helper is forked (the fork must not happen beside a running thread)."""
+        self.modules, self.prepare, self.then_import = modules, prepare, then_import
+        self.pid = 0
+        self.channel: socket.socket | None = None
         self._sending: threading.Thread | None = None
-        self.alive = True
+        self.alive = False
         self._sent = 0  # requests sent; answers come back in the same order
         self._answers: list[tuple[bool, Any]] = []  # answers read so far, by request number
+        for variable in BLAS_THREAD_VARIABLES:
+            os.environ.setdefault(variable, "1")
 
-    @classmethod
-    def start(cls, modules: tuple[str, ...]) -> Helper | None:
-        """Fork the helper, which imports ``modules`` and then serves requests.
+    def start(self) -> bool:
+        """Fork the helper, which imports ``modules`` and then serves requests; True if it runs.
 
-        Returns None where fork is unavailable, ``STATREPORT_NO_HELPER`` is set,
-        or another Python thread is running: a thread in the middle of an import
-        holds that module's lock, and the forked copy would wait on it forever
-        (seen when `statreport.cli.main` runs twice in one process).
+        Call it once the libraries both processes need are imported (the fork
+        shares them) and no other thread runs. It declines where fork is
+        unavailable, ``STATREPORT_NO_HELPER`` is set, or another Python thread is
+        running: a thread in the middle of an import holds that module's lock,
+        and the forked copy would wait on it forever. Requests to a helper that
+        did not start run in this process.
         """
-        if not hasattr(os, "fork") or os.environ.get("STATREPORT_NO_HELPER"):
-            return None
+        if self.pid or not hasattr(os, "fork") or os.environ.get("STATREPORT_NO_HELPER"):
+            return self.alive
         if threading.active_count() > 1:
-            return None
+            return False
         parent_end, child_end = socket.socketpair()
         try:
             pid = os.fork()
         except OSError:
             parent_end.close()
             child_end.close()
-            return None
+            return False
         if pid == 0:  # the helper: never returns into the caller's code
             status = 0
             try:
                 parent_end.close()
-                _serve(child_end, modules)
+                _serve(child_end, self.modules, self.prepare)
             except BaseException:  # noqa: BLE001 - the parent falls back to working alone
                 status = 1
             finally:
                 os._exit(status)
         child_end.close()
-        # One BLAS thread here too (unless the user chose): beside a busy helper on two
-        # cores, a second BLAS thread only spins (1e6 rows: 1.5 CPU-s and 0.6 s wall saved)
-        for variable in BLAS_THREAD_VARIABLES:
-            os.environ.setdefault(variable, "1")
-        return cls(pid, parent_end)
+        self.pid, self.channel, self.alive = pid, parent_end, True
+        if self.then_import:
+            threading.Thread(target=_import_all, args=(self.then_import,),
+                             name="statreport-import", daemon=True).start()
+        return True
 
     def submit(self, func: Callable[..., Any], *args: Any) -> Pending:
         """Send ``func(*args)`` to the helper; the parent goes on while it runs.
@@ -96,6 +116,7 @@ class Helper:
         return pending
 
     def _send(self, payload: list[Any]) -> None:
+        assert self.channel is not None  # sent only while alive
         try:
             for part in payload:
                 self.channel.sendall(part)
@@ -116,6 +137,7 @@ class Helper:
         while len(self._answers) <= number:
             if not self.alive:
                 return False, None
+            assert self.channel is not None  # alive
             try:
                 ok, value = _unpack(self.channel)
             except Exception:  # noqa: BLE001 - a dead helper or a broken answer
@@ -138,7 +160,8 @@ class Helper:
             except (ProcessLookupError, ChildProcessError):
                 pass
             self._wait_sent()
-            self.channel.close()
+            if self.channel is not None:
+                self.channel.close()
             self.pid = 0
 
 
@@ -169,17 +192,25 @@ def submit(helper: Helper | None, func: Callable[..., Any], *args: Any) -> Pendi
     return helper.submit(func, *args)
 
 
-def _serve(channel: socket.socket, modules: tuple[str, ...]) -> None:
-    """The helper's life: one BLAS thread, the imports, then answer requests until EOF."""
-    import contextlib
+def _import_all(modules: tuple[str, ...]) -> None:
+    """Import ``modules``; a failed import is left to the code that needs the module."""
     import importlib
 
-    for variable in BLAS_THREAD_VARIABLES:
-        os.environ[variable] = "1"  # before numpy loads BLAS
     for name in modules:
-        # a failed import fails the request that needs it, and the parent redoes that
-        with contextlib.suppress(Exception):
+        try:
             importlib.import_module(name)
+        except Exception:  # noqa: BLE001 - it fails again, properly, where it is needed
+            return
+
+
+def _serve(channel: socket.socket, modules: tuple[str, ...], prepare: Callable[[], Any] | None) -> None:
+    """The helper's life: the imports, the warm-up, then answer requests until EOF."""
+    import contextlib
+
+    _import_all(modules)
+    if prepare is not None:
+        with contextlib.suppress(Exception):
+            prepare()
     while True:
         try:
             func, args = _unpack(channel)

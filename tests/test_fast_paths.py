@@ -92,3 +92,29 @@ def test_failed_fit_stops_the_parallel_refit(monkeypatch):
     with pytest.raises(statreport.FitError):
         statreport.fit("y ~ a + b", frame)
     assert multiprocessing.active_children() == []
+
+
+@pytest.mark.parametrize("formula, allow_python", [
+    ("y ~ x1 + C(region) + center(age) + I(x2 ** 2)", False),
+    ("y ~ `x 1` + Q('x-2'):x3 - 1", False),
+    ("y ~ np.log(x1 + 10) + x2", True),
+])
+def test_columns_read_before_formulaic_are_the_formulas_columns(formula, allow_python):
+    # the file is read using needed_columns, before formulaic parses the formula
+    from statreport.formula import needed_columns, parse_formula
+
+    parsed = parse_formula(formula, allow_python=allow_python)
+    assert needed_columns(formula, allow_python=allow_python) == parsed.columns
+
+
+def test_reading_beside_the_imports_returns_or_raises_the_readers_outcome():
+    from statreport.api import _while_importing
+    from statreport.errors import DataError
+
+    assert _while_importing(lambda: 42, ("json", "no_such_module_xyz", "csv")) == 42
+
+    def fail():
+        raise DataError("line 3 of 'x.csv' has 4 fields")
+
+    with pytest.raises(DataError, match="line 3"):
+        _while_importing(fail, ("json",))

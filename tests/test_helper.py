@@ -33,8 +33,8 @@ def _pid() -> int:
 
 
 def test_helper_answers_in_order_and_sends_arrays_out_of_band():
-    helper = Helper.start(())
-    assert helper is not None
+    helper = Helper(())
+    assert helper.start()
     try:
         x = np.asfortranarray(np.arange(12.0).reshape(4, 3))
         first = helper.submit(np.sum, x)
@@ -49,8 +49,8 @@ def test_helper_answers_in_order_and_sends_arrays_out_of_band():
 
 
 def test_a_failed_call_in_the_helper_is_redone_here_and_raises_here():
-    helper = Helper.start(())
-    assert helper is not None
+    helper = Helper(())
+    assert helper.start()
     try:
         pending = helper.submit(_fail)
         with pytest.raises(RuntimeError, match="boom"):
@@ -61,8 +61,8 @@ def test_a_failed_call_in_the_helper_is_redone_here_and_raises_here():
 
 
 def test_a_dead_helper_means_working_here():
-    helper = Helper.start(())
-    assert helper is not None
+    helper = Helper(())
+    assert helper.start()
     helper.close()
     assert helper.submit(_pid).result() == os.getpid()
     assert submit(None, _pid).result() == os.getpid()
@@ -74,12 +74,12 @@ def test_no_fork_beside_a_running_thread():
     thread = threading.Thread(target=release.wait)
     thread.start()
     try:
-        assert Helper.start(()) is None
+        assert not Helper(()).start()
     finally:
         release.set()
         thread.join()
-    helper = Helper.start(())
-    assert helper is not None
+    helper = Helper(())
+    assert helper.start()
     helper.close()
 
 
