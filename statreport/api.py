@@ -100,8 +100,8 @@ def fit(
     helper : statreport.helper.Helper, optional
         A helper process, made but not yet started (the command line makes
         one): fit forks it once the data are read and the libraries imported,
-        and on large data runs the scikit-learn cross-check there, beside the
-        statsmodels fit. The result is the same with or without it.
+        so it shares them; the command line has it draw the figures. The
+        result is the same with or without it.
 
     Returns
     -------
@@ -136,17 +136,17 @@ def fit(
                              "a ridge (l2) fit keeps every term")
         PenaltySpec.create(penalty, 1.0 if alpha == "cv" else float(alpha), l1_ratio)  # validate early
 
-    from .data import load_data
+    from .data import load_data, release_arrow_memory
     from .formula import needed_columns
 
     stage = Stages(on_stage)
     columns = needed_columns(formula, allow_python=allow_python_formula)
     with stage("reading data"):
         # pyarrow parses the file on other threads while this one imports the
-        # estimation libraries (scikit-learn too, unless the helper will have it)
+        # estimation libraries
         loaded = _while_importing(
             lambda: load_data(data, columns, sep=sep, encoding=encoding, decimal=decimal),
-            ESTIMATION_MODULES if helper is None else ESTIMATION_MODULES[:-1],
+            ESTIMATION_MODULES,
         )
     if helper is not None:
         helper.start()  # now: it shares what was just imported, and no other thread runs
@@ -172,6 +172,7 @@ def fit(
         delimiter=loaded.delimiter,
     )
     del loaded  # the DataFrame is not needed past the design matrix: free it
+    release_arrow_memory()
     penalty_info = None
     refit_rows = None
     extra_warnings: list[ReportWarning] = []
@@ -307,9 +308,10 @@ def _refit(design, info, *, ci_level: float):  # type: ignore[no-untyped-def]
     return rows, warnings
 
 
-#: What the fit imports while the data are read; the last, scikit-learn, only without a helper.
+#: What the fit imports while the data are read (pandas and scipy.stats are most of it).
 ESTIMATION_MODULES = (
-    "pandas", "scipy.stats", "formulaic", "statsmodels.discrete.discrete_model", "sklearn.linear_model",
+    "pandas", "scipy.stats", "formulaic", "statsmodels.discrete.discrete_model",
+    "sklearn.linear_model", "sklearn.metrics",
 )
 
 

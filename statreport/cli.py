@@ -219,10 +219,8 @@ def _run_fit(args: argparse.Namespace) -> int:
 def _make_helper(*, with_figures: bool, formats: set[str]) -> Helper:
     """The helper process, made before anything heavy is imported; `fit` forks it.
 
-    It imports the renderers and draws the figures, and on large data runs the
-    scikit-learn cross-check beside the statsmodels fit. This process imports
-    scikit-learn (for the ROC curve and small refits) and WeasyPrint (for a
-    PDF) on a background thread once the helper has forked.
+    It imports the renderers and draws the figures; this process imports
+    WeasyPrint (for a PDF) on a background thread once the helper has forked.
     """
     from .helper import Helper
 
@@ -233,8 +231,7 @@ def _make_helper(*, with_figures: bool, formats: set[str]) -> Helper:
 
         modules = ("matplotlib.figure", "matplotlib.backends.backend_svg", "jinja2")
         prepare = warm_up  # matplotlib's first figure loads fonts and more modules
-    later = ("sklearn.linear_model", "sklearn.metrics") + (("weasyprint",) if "pdf" in formats else ())
-    return Helper(modules, prepare=prepare, then_import=later)
+    return Helper(modules, prepare=prepare, then_import=("weasyprint",) if "pdf" in formats else ())
 
 
 def _fit_and_write(

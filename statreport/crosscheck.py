@@ -183,21 +183,20 @@ def start_refit(
     """Begin the scikit-learn refit; `PendingRefit.result()` gives it.
 
     On large data (`PARALLEL_ROWS`) it runs beside the statsmodels fit, on the
-    machine's second core: in the command line's `Helper` (the design is sent
-    without copies), or else in a forked process (the design is shared
-    copy-on-write, one BLAS thread). Smaller refits take milliseconds and run
-    here, as do those where fork is unavailable, other threads are still
-    running, or the child fails.
+    machine's second core, in a process forked now: the design is shared
+    copy-on-write (sending it to the command line's `Helper` would copy it,
+    1.1 GB at 1e7 rows) and scikit-learn is imported already. The helper's
+    background imports, if any, end first. Smaller refits take milliseconds
+    and run here, as do those where fork is unavailable, other threads are
+    still running, or the child fails.
     """
     import multiprocessing
     import threading
 
-    if design.n_obs < PARALLEL_ROWS:
+    if design.n_obs < PARALLEL_ROWS or "fork" not in multiprocessing.get_all_start_methods():
         return PendingRefit(design, penalty)
-    if helper is not None and helper.alive:
-        return PendingRefit(design, penalty, helper_call=helper.submit(refit_sklearn, design, penalty))
-    if "fork" not in multiprocessing.get_all_start_methods():
-        return PendingRefit(design, penalty)
+    if helper is not None:
+        helper.join_imports()
     if threading.active_count() > 1:  # forking beside a running thread is not safe
         return PendingRefit(design, penalty)
     context = multiprocessing.get_context("fork")

@@ -191,6 +191,8 @@ def arrow_to_pandas(table: pa.Table) -> pd.DataFrame:
         if pa.types.is_string(field.type) or pa.types.is_large_string(field.type):
             table = table.set_column(i, field.name, pc.dictionary_encode(table.column(i)))
     frame = table.to_pandas(split_blocks=True, self_destruct=True)
+    del table
+    release_arrow_memory()
     for name in frame.columns:
         column = frame[name]
         if isinstance(column.dtype, pd.CategoricalDtype):
@@ -199,6 +201,18 @@ def arrow_to_pandas(table: pa.Table) -> pd.DataFrame:
             if list(levels) != ordered:
                 frame[name] = column.cat.reorder_categories(ordered)
     return frame
+
+
+def release_arrow_memory() -> None:
+    """Hand Arrow's freed blocks back to the system.
+
+    Arrow's allocator keeps freed memory for reuse that never comes here: the
+    parser's blocks (150 MB after an 86 MB, 1e6-row CSV), then the columns once
+    the design matrix holds the data. Returning them lowers the peak of the fit.
+    """
+    arrow = sys.modules.get("pyarrow")
+    if arrow is not None:
+        arrow.default_memory_pool().release_unused()
 
 
 def _sample_lines(path: Path, encoding: str) -> str:

@@ -4,10 +4,11 @@ On the 2-core benchmark machine, pandas and scipy.stats take about 1.1 s to
 import; after them, statsmodels and formulaic take 0.1 s, scikit-learn 0.2 s and
 matplotlib 0.4 s. So `statreport.api.fit` imports the shared libraries while
 the data file is parsed (pyarrow, on other threads), and only then forks the
-helper: it shares those modules copy-on-write and imports just scikit-learn
-and the renderers, while the main process builds the design and fits. The
-helper then runs the scikit-learn cross-check, the ROC curve and the figures
-on request.
+helper: it shares those modules copy-on-write and imports just the
+renderers, while the main process builds the design and fits, then draws the
+figures on request. (The scikit-learn cross-check of a large fit runs in a
+process forked at fit time, which shares the design matrix copy-on-write;
+see `statreport.crosscheck.start_refit`.)
 
 Requests are plain function calls, ``helper.submit(func, *args)``; the helper
 works through them in the order sent, and each `Pending.result` may be asked
@@ -52,6 +53,7 @@ class Helper:
         self.pid = 0
         self.channel: socket.socket | None = None
         self._sending: threading.Thread | None = None
+        self._importing: threading.Thread | None = None
         self.alive = False
         self._sent = 0  # requests sent; answers come back in the same order
         self._answers: list[tuple[bool, Any]] = []  # answers read so far, by request number
@@ -91,9 +93,15 @@ class Helper:
         child_end.close()
         self.pid, self.channel, self.alive = pid, parent_end, True
         if self.then_import:
-            threading.Thread(target=_import_all, args=(self.then_import,),
-                             name="statreport-import", daemon=True).start()
+            self._importing = threading.Thread(target=_import_all, args=(self.then_import,),
+                                               name="statreport-import", daemon=True)
+            self._importing.start()
         return True
+
+    def join_imports(self, timeout: float = 60.0) -> None:
+        """Wait for this process's background imports (``then_import``), before another fork."""
+        if self._importing is not None:
+            self._importing.join(timeout)
 
     def submit(self, func: Callable[..., Any], *args: Any) -> Pending:
         """Send ``func(*args)`` to the helper; the parent goes on while it runs.
