@@ -213,7 +213,7 @@ def fit(
                 pending.cancel()
                 raise
 
-    with stage("summarizing"):  # while the helper, if any, still refits
+    with stage("summarizing"):  # while a forked refit, if any, still runs
         fpr, tpr, auc = full_roc(design.y, estimate.probabilities)  # sorts n scores
         fit_stats = fit_statistics(estimate, design.y, has_intercept=design.has_intercept)
     with stage("cross-checking"):
