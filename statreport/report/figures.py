@@ -56,18 +56,49 @@ class Figure:
         return "data:image/svg+xml;base64," + base64.b64encode(self.svg).decode("ascii")
 
 
-def _svg(draw: Callable[[Any], None], size: tuple[float, float]) -> bytes:
+@dataclass(frozen=True)
+class Margins:
+    """Space around the axes, in inches: fixed, since every label's font and size
+    are known. A layout engine (constrained layout) measured every text twice per
+    figure and doubled the drawing time (0.61 s against 0.28 s for five figures)."""
+
+    left: float = 0.62
+    bottom: float = 0.5
+    right: float = 0.15
+    top: float = 0.12
+    between: float = 0.0  # between side-by-side axes
+
+
+def _svg(draw: Callable[[Any], None], size: tuple[float, float], margins: Margins = Margins()) -> bytes:
     import matplotlib
     from matplotlib.backends.backend_svg import FigureCanvasSVG
     from matplotlib.figure import Figure as MplFigure
 
+    width, height = size
     with matplotlib.rc_context(RC):  # type: ignore[arg-type]
-        figure = MplFigure(figsize=size, layout="constrained")
+        figure = MplFigure(figsize=size)
         FigureCanvasSVG(figure)
         draw(figure)
+        columns = max(len(figure.axes), 1)
+        axes_width = (width - margins.left - margins.right - margins.between * (columns - 1)) / columns
+        figure.subplots_adjust(
+            left=margins.left / width, right=1 - margins.right / width,
+            bottom=margins.bottom / height, top=1 - margins.top / height,
+            wspace=margins.between / axes_width,
+        )
         buffer = io.BytesIO()
         figure.savefig(buffer, format="svg", metadata={"Date": None})
     return buffer.getvalue()
+
+
+def _text_width(texts: list[str], size: float | None = None) -> float:
+    """The widest of ``texts`` in inches, in the figures' font (default size)."""
+    from matplotlib.font_manager import FontProperties
+    from matplotlib.textpath import text_to_path
+
+    font = FontProperties(family=RC["font.family"], size=size or RC["font.size"])
+    widths = [text_to_path.get_text_width_height_descent(t, font, ismath=False)[0] for t in texts]
+    return max(widths, default=0.0) / 72.0
 
 
 def term_labels(result: FitResult) -> dict[str, str]:
@@ -103,7 +134,8 @@ def forest_plot(result: FitResult) -> bytes:
             ax.set_xlabel("Penalized odds ratio (log scale; no intervals after a penalty)")
         ax.set_ylim(-0.7, len(rows) - 0.3)
 
-    return _svg(draw, (6.4, height))
+    tick_labels = [names[r.term] for r in rows]
+    return _svg(draw, (6.4, height), Margins(left=min(_text_width(tick_labels) + 0.2, 3.2)))
 
 
 def _plain_log_ticks(ax: Any, values: list[float]) -> None:
@@ -241,7 +273,7 @@ def effect_plot(result: FitResult) -> bytes:
         right.set_xlabel(effect.predictor)
         right.set_ylabel("Log-odds (linear predictor)")
 
-    return _svg(draw, (7.2, 3.2))
+    return _svg(draw, (7.2, 3.2), Margins(between=0.75))
 
 
 def cv_plot(result: FitResult) -> bytes:
@@ -288,7 +320,8 @@ def path_plot(result: FitResult) -> bytes:
         ax.set_ylabel("Coefficient (penalized)")
         ax.legend(loc="upper left", fontsize=7.5)
 
-    return _svg(draw, (6.4, 3.4))
+    right = _text_width([names.get(term, term) for term in cv.path_terms], size=7) + 0.2
+    return _svg(draw, (6.4, 3.4), Margins(right=min(right, 2.5)))
 
 
 def warm_up() -> None:
