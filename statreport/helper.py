@@ -35,7 +35,7 @@ class Helper:
 
     Making one limits this process to one BLAS thread (unless the user chose a
     number): beside a busy helper on two cores a second BLAS thread only spins
-    (1e6 rows: 1.5 CPU-s and 0.6 s wall saved). That takes effect only if numpy
+    (1e6 rows: 1.0-1.5 CPU-s and 0.35-0.6 s wall saved, in two A/B runs). That takes effect only if numpy
     is not imported yet, so the command line makes its helper first thing.
     """
 
