@@ -150,11 +150,12 @@ def fit(
         )
     if helper is not None:
         helper.start()  # now: it shares what was just imported, and no other thread runs
-    from .crosscheck import compare, start_refit
+    from .crosscheck import PARALLEL_ROWS, compare, start_refit
     from .curves import full_roc
     from .design import build_design
     from .estimate import fit_mle
     from .formula import parse_formula
+    from .helper import submit
     from .inference import fit_statistics
 
     parsed = parse_formula(formula, allow_python=allow_python_formula)
@@ -214,10 +215,13 @@ def fit(
                 raise
 
     with stage("summarizing"):  # while a forked refit, if any, still runs
-        fpr, tpr, auc = full_roc(design.y, estimate.probabilities)  # sorts n scores
+        # the ROC curve sorts n scores: in the helper, if there is one, for large data
+        roc = submit(helper if design.n_obs >= PARALLEL_ROWS else None,
+                     full_roc, design.y, estimate.probabilities)
         fit_stats = fit_statistics(estimate, design.y, has_intercept=design.has_intercept)
     with stage("cross-checking"):
         crosscheck = compare(design, estimate, pending.result(), threshold=threshold, penalty=spec)
+        fpr, tpr, auc = roc.result()
         result = _assemble(
             parsed, design, estimate, provenance, crosscheck, fit_stats, extra_warnings,
             threshold=threshold, ci_level=ci_level, auc=auc, roc=(fpr, tpr), title=title,
@@ -309,10 +313,9 @@ def _refit(design, info, *, ci_level: float):  # type: ignore[no-untyped-def]
 
 
 #: What the fit imports while the data are read (pandas and scipy.stats are most of it).
-ESTIMATION_MODULES = (
-    "pandas", "scipy.stats", "formulaic", "statsmodels.discrete.discrete_model",
-    "sklearn.linear_model", "sklearn.metrics",
-)
+#: scikit-learn is not among them: a large refit imports it in its own forked process,
+#: and a small one here when it is needed.
+ESTIMATION_MODULES = ("pandas", "scipy.stats", "formulaic", "statsmodels.discrete.discrete_model")
 
 
 def _while_importing(task: Callable[[], T], modules: tuple[str, ...]) -> T:

@@ -219,18 +219,24 @@ def _run_fit(args: argparse.Namespace) -> int:
 def _make_helper(*, with_figures: bool, formats: set[str]) -> Helper:
     """The helper process, made before anything heavy is imported; `fit` forks it.
 
-    It imports the renderers and draws the figures; this process imports
-    WeasyPrint (for a PDF) on a background thread once the helper has forked.
+    It imports the renderers and draws the figures, and computes a large fit's
+    ROC curve (scikit-learn's metrics, imported once it is warmed up); this
+    process imports WeasyPrint (for a PDF) on a background thread once the
+    helper has forked.
     """
     from .helper import Helper
 
     modules: tuple[str, ...] = ()
-    prepare = None
     if with_figures:
-        from .report.figures import warm_up
-
         modules = ("matplotlib.figure", "matplotlib.backends.backend_svg", "jinja2")
-        prepare = warm_up  # matplotlib's first figure loads fonts and more modules
+
+    def prepare() -> None:
+        if with_figures:
+            from .report.figures import warm_up
+
+            warm_up()  # matplotlib's first figure loads fonts and more modules
+        import sklearn.metrics  # noqa: F401 - after the figures' imports: they are wanted first
+
     return Helper(modules, prepare=prepare, then_import=("weasyprint",) if "pdf" in formats else ())
 
 
