@@ -100,8 +100,9 @@ def fit(
     helper : statreport.helper.Helper, optional
         A helper process, made but not yet started (the command line makes
         one): fit forks it once the data are read and the libraries imported,
-        so it shares them; the command line has it draw the figures. The
-        result is the same with or without it.
+        so it shares them; a large fit's ROC curve is computed there (the
+        command line also has it draw the figures). The result is the same with
+        or without it.
 
     Returns
     -------

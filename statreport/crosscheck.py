@@ -149,14 +149,11 @@ class PendingRefit:
     """A scikit-learn refit under way; `result()` waits for it, `cancel()` stops it."""
 
     def __init__(self, design: Design, penalty: PenaltySpec | None, process: Any = None,
-                 receive: Any = None, helper_call: Any = None) -> None:
+                 receive: Any = None) -> None:
         self.design, self.penalty = design, penalty
         self.process, self.receive = process, receive
-        self.helper_call = helper_call
 
     def result(self) -> SklearnRefit:
-        if self.helper_call is not None:
-            return self.helper_call.result()  # type: ignore[no-any-return]
         if self.process is None:
             return refit_sklearn(self.design, self.penalty)
         try:
@@ -185,8 +182,8 @@ def start_refit(
     On large data (`PARALLEL_ROWS`) it runs beside the statsmodels fit, on the
     machine's second core, in a process forked now: the design is shared
     copy-on-write (sending it to the command line's `Helper` would copy it,
-    1.1 GB at 1e7 rows) and scikit-learn is imported already. The helper's
-    background imports, if any, end first. Smaller refits take milliseconds
+    1.1 GB at 1e7 rows), and the child imports scikit-learn itself. The
+    helper's background imports (``then_import``), if any, end first. Smaller refits take milliseconds
     and run here, as do those where fork is unavailable, other threads are
     still running, or the child fails.
     """

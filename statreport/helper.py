@@ -6,9 +6,9 @@ matplotlib 0.4 s. So `statreport.api.fit` imports the shared libraries while
 the data file is parsed (pyarrow, on other threads), and only then forks the
 helper: it shares those modules copy-on-write and imports just the
 renderers, while the main process builds the design and fits, then draws the
-figures on request. (The scikit-learn cross-check of a large fit runs in a
-process forked at fit time, which shares the design matrix copy-on-write;
-see `statreport.crosscheck.start_refit`.)
+figures and computes a large fit's ROC curve on request. (The scikit-learn
+cross-check of a large fit runs in a process forked at fit time, which
+shares the design matrix copy-on-write; see `statreport.crosscheck.start_refit`.)
 
 Requests are plain function calls, ``helper.submit(func, *args)``; the helper
 works through them in the order sent, and each `Pending.result` may be asked
@@ -35,8 +35,9 @@ class Helper:
 
     Making one limits this process to one BLAS thread (unless the user chose a
     number): beside a busy helper on two cores a second BLAS thread only spins
-    (1e6 rows: 1.0-1.5 CPU-s and 0.35-0.6 s wall saved, in two A/B runs). That takes effect only if numpy
-    is not imported yet, so the command line makes its helper first thing.
+    (1e6 rows: 1.0-1.5 CPU-s and 0.35-0.6 s wall saved, in two A/B runs). That
+    takes effect only if numpy is not imported yet, so the command line makes
+    its helper first thing.
     """
 
     def __init__(
