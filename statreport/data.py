@@ -248,11 +248,14 @@ def _sniff_delimiter(path: Path, sample: str) -> str:
     A tie between two delimiters is an error that asks for --sep: never a guess.
     (A few ragged rows do not defeat the sniffing; the parser reports them by line.)
     """
+    splitting = {c: _rows(sample, c) for c in DELIMITERS}
+    splitting = {c: rows for c, rows in splitting.items() if len(rows[0]) > 1}
     widths: dict[str, int] = {}
-    for candidate in DELIMITERS:
-        rows = _rows(sample, candidate)
+    for candidate, rows in splitting.items():
         width = len(rows[0])
-        if width > 1 and sum(len(row) == width for row in rows) >= 0.9 * len(rows):
+        # the only delimiter that splits the header is the one, however ragged the
+        # rows (a short file with one bad line): the parser then names that line
+        if len(splitting) == 1 or sum(len(row) == width for row in rows) >= 0.9 * len(rows):
             widths[candidate] = width
     if widths:
         best = max(widths.values())

@@ -141,6 +141,12 @@ def test_ragged_row_names_its_line(tmp_path, capsys):
     assert code == 3 and "line 7" in err and "3 fields" in err
 
 
+def test_ragged_row_in_a_short_file_names_its_line_not_the_delimiter(tmp_path, capsys):
+    data = write(tmp_path, "s.csv", "admit,gre,gpa\n1,380,3.61\n0,660,3.67,9\n1,800,4.0\n")
+    code, err = run(tmp_path, capsys, "admit ~ gre + gpa", data)
+    assert code == 3 and "line 3" in err and "4 fields" in err and "--sep" not in err
+
+
 def test_duplicate_column_name(tmp_path, capsys):
     data = write(tmp_path, "d.csv", "x,y,x\n" + "".join(f"{i},{i % 2},{i}\n" for i in range(10)))
     code, err = run(tmp_path, capsys, "y ~ x", data)
