@@ -2,11 +2,15 @@
 
 On the 2-core benchmark machine, pandas and scipy.stats take about 1.1 s to
 import; after them, statsmodels and formulaic take 0.1 s, scikit-learn 0.2 s and
-matplotlib 0.4 s. So `statreport.api.fit` imports the shared libraries while
-the data file is parsed (pyarrow, on other threads), and only then forks the
-helper: it shares those modules copy-on-write and imports just the
-renderers, while the main process builds the design and fits, then draws the
-figures and computes a large fit's ROC curve on request. (The scikit-learn
+matplotlib 0.4 s. For a large file, `statreport.api.fit` imports the shared
+libraries while the data file is parsed (pyarrow, on other threads), and only
+then forks the helper: it shares those modules copy-on-write and imports just
+the renderers, while the main process builds the design and fits, then draws
+the figures and computes a large fit's ROC curve on request. A small file
+leaves the second core idle during those imports, so the command line forks
+the helper at once and it imports the renderers beside them (the figures
+need neither pandas nor scipy). The figures are drawn half in the helper,
+half in a copy of it forked for the purpose (`in_two`). (The scikit-learn
 cross-check of a large fit runs in a process forked at fit time, which
 shares the design matrix copy-on-write; see `statreport.crosscheck.start_refit`.)
 
@@ -24,8 +28,10 @@ import pickle
 import socket
 import struct
 import threading
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
+
+T = TypeVar("T")
 
 BLAS_THREAD_VARIABLES = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
 
@@ -199,6 +205,53 @@ def submit(helper: Helper | None, func: Callable[..., Any], *args: Any) -> Pendi
     if helper is None:
         return Pending(None, func, args)
     return helper.submit(func, *args)
+
+
+def in_two(calls: Sequence[Callable[[], T]]) -> list[T]:
+    """Each call's result, in order; every second call made in a forked copy of this process.
+
+    Forking a process that is already set up (the helper, with matplotlib
+    loaded) takes milliseconds, and the copy shares everything the calls need.
+    Like `Helper.start` it declines, making every call here, where fork is
+    unavailable, ``STATREPORT_NO_HELPER`` is set or another thread runs; and if
+    the copy fails in any way, its calls are made here too.
+    """
+    if (len(calls) < 2 or not hasattr(os, "fork") or os.environ.get("STATREPORT_NO_HELPER")
+            or threading.active_count() > 1):
+        return [call() for call in calls]
+    theirs = calls[1::2]
+    read_end, write_end = os.pipe()
+    try:
+        pid = os.fork()
+    except OSError:
+        os.close(read_end)
+        os.close(write_end)
+        return [call() for call in calls]
+    if pid == 0:  # the copy: its share of the calls, pickled into the pipe
+        status = 0
+        try:
+            os.close(read_end)
+            with os.fdopen(write_end, "wb") as pipe:
+                pipe.write(pickle.dumps([call() for call in theirs], protocol=5))
+        except BaseException:  # noqa: BLE001 - the parent makes these calls itself
+            status = 1
+        finally:
+            os._exit(status)
+    os.close(write_end)
+    mine = [call() for call in calls[0::2]]
+    with os.fdopen(read_end, "rb") as pipe:
+        data = pipe.read()
+    _, status = os.waitpid(pid, 0)
+    try:
+        if status != 0:
+            raise ValueError("the forked copy failed")
+        answers = pickle.loads(data)
+    except Exception:  # noqa: BLE001 - do its share here
+        answers = [call() for call in theirs]
+    results: list[T] = []
+    for i in range(len(calls)):
+        results.append(mine[i // 2] if i % 2 == 0 else answers[i // 2])
+    return results
 
 
 def _import_all(modules: tuple[str, ...]) -> None:

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 from conftest import EXAMPLES, REPO
 
-from statreport.helper import Helper, submit
+from statreport.helper import Helper, in_two, submit
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="the helper needs fork")
 
@@ -81,6 +81,36 @@ def test_no_fork_beside_a_running_thread():
     helper = Helper(())
     assert helper.start()
     helper.close()
+
+
+def test_in_two_keeps_the_order_and_makes_every_second_call_in_a_copy():
+    here = os.getpid()
+    pids = in_two([_pid] * 5)
+    assert pids[0::2] == [here] * 3
+    assert len(set(pids[1::2])) == 1 and pids[1] != here
+    assert in_two([lambda: "a", lambda: np.arange(3.0)])[1].tolist() == [0.0, 1.0, 2.0]
+
+
+def test_in_two_makes_the_copys_calls_here_if_the_copy_fails():
+    here = os.getpid()
+
+    def only_here() -> int:
+        if os.getpid() != here:
+            raise RuntimeError("fails in the copy")
+        return os.getpid()
+
+    assert in_two([_pid, only_here, _pid]) == [here] * 3
+
+
+def test_in_two_does_not_fork_beside_a_running_thread():
+    release = threading.Event()
+    thread = threading.Thread(target=release.wait)
+    thread.start()
+    try:
+        assert in_two([_pid, _pid]) == [os.getpid()] * 2
+    finally:
+        release.set()
+        thread.join()
 
 
 def test_cli_reports_are_identical_with_and_without_the_helper(tmp_path):
