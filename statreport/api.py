@@ -23,7 +23,6 @@ T = TypeVar("T")
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
-    from .helper import Helper
 
 
 def fit(
@@ -48,7 +47,6 @@ def fit(
     cv_rule: str = "min",
     refit: bool = False,
     on_stage: StageHook | None = None,
-    helper: Helper | None = None,
 ) -> FitResult:
     """Fit a logistic regression and assemble the complete report.
 
@@ -97,12 +95,6 @@ def fit(
     on_stage : callable, optional
         Called as ``on_stage(name, seconds)`` when a stage starts (seconds < 0)
         and ends; the command line uses it for progress and --verbose timings.
-    helper : statreport.helper.Helper, optional
-        A helper process, made but not yet started (the command line makes
-        one): fit forks it once the data are read and the libraries imported,
-        so it shares them; a large fit's ROC curve is computed there (the
-        command line also has it draw the figures). The result is the same with
-        or without it.
 
     Returns
     -------
@@ -149,14 +141,11 @@ def fit(
             lambda: load_data(data, columns, sep=sep, encoding=encoding, decimal=decimal),
             ESTIMATION_MODULES,
         )
-    if helper is not None:
-        helper.start()  # now: it shares what was just imported, and no other thread runs
-    from .crosscheck import PARALLEL_ROWS, compare, start_refit
+    from .crosscheck import compare, start_refit
     from .curves import full_roc
     from .design import build_design
     from .estimate import fit_mle
     from .formula import parse_formula
-    from .helper import submit
     from .inference import fit_statistics
 
     parsed = parse_formula(formula, allow_python=allow_python_formula)
@@ -181,7 +170,7 @@ def fit(
     if penalty is None:
         spec = None
         with stage("fitting"):
-            pending = start_refit(design, helper=helper)  # in parallel, on the second core
+            pending = start_refit(design)  # in parallel, on the second core
             try:
                 estimate = fit_mle(design)
             except BaseException:
@@ -201,7 +190,7 @@ def fit(
             alpha = cv.alpha
         spec = PenaltySpec.create(penalty, alpha, l1_ratio)  # type: ignore[arg-type]
         with stage("fitting"):
-            pending = start_refit(design, spec, helper=helper)
+            pending = start_refit(design, spec)
             try:
                 estimate = fit_penalized(design, spec)
             except BaseException:
@@ -216,13 +205,10 @@ def fit(
                 raise
 
     with stage("summarizing"):  # while a forked refit, if any, still runs
-        # the ROC curve sorts n scores: in the helper, if there is one, for large data
-        roc = submit(helper if design.n_obs >= PARALLEL_ROWS else None,
-                     full_roc, design.y, estimate.probabilities)
+        fpr, tpr, auc = full_roc(design.y, estimate.probabilities)
         fit_stats = fit_statistics(estimate, design.y, has_intercept=design.has_intercept)
     with stage("cross-checking"):
         crosscheck = compare(design, estimate, pending.result(), threshold=threshold, penalty=spec)
-        fpr, tpr, auc = roc.result()
         result = _assemble(
             parsed, design, estimate, provenance, crosscheck, fit_stats, extra_warnings,
             threshold=threshold, ci_level=ci_level, auc=auc, roc=(fpr, tpr), title=title,

@@ -208,63 +208,40 @@ def _run_fit(args: argparse.Namespace) -> int:
         check_writable(path)
 
     formats = {format_for(path) for path in args.output}
-    with_figures = bool(formats & {"html", "pdf"})
-    small = _is_small(data_path)
-    helper = _make_helper(with_figures=with_figures, formats=formats, small=small)
-    if small:
-        # Nothing to parse: while this process imports the estimation libraries
-        # (1.1 s) the second core is idle, so the helper forks now and imports
-        # the renderers beside them (it needs neither pandas nor scipy).
-        helper.start()
+    helper = _start_helper(formats)
     try:
-        return _fit_and_write(args, helper, formats, with_figures)
+        return _fit_and_write(args, helper, formats)
     finally:
         helper.close()
 
 
-#: A data file smaller than this is parsed in a moment, so the helper forks at
-#: once instead of after the reading (see `_run_fit`). The benchmark's 1e5 rows
-#: are 8.6 MB.
-SMALL_FILE_BYTES = 16 * 2**20
+def _start_helper(formats: set[str]) -> Helper:
+    """The helper process, forked first thing: it renders the HTML and PDF reports.
 
-
-def _is_small(path: Path) -> bool:
-    try:
-        return path.stat().st_size < SMALL_FILE_BYTES
-    except OSError:  # not there or not readable: `fit` says so
-        return False
-
-
-def _make_helper(*, with_figures: bool, formats: set[str], small: bool) -> Helper:
-    """The helper process, made before anything heavy is imported.
-
-    It imports the renderers and draws the figures. For a large file it is
-    forked by `fit` once the data are read, and also computes a large fit's
-    ROC curve (scikit-learn's metrics, imported once it is warmed up); a small
-    file's fit never asks for that, and its helper, forked at once, would
-    import scipy all over again for it. This process imports WeasyPrint (for a
-    PDF) on a background thread once the helper has forked.
+    While this process imports the estimation libraries (1.1 s on the 2-core
+    benchmark machine) and reads the data, the helper imports matplotlib,
+    Jinja and, for a PDF, WeasyPrint (0.4 + 0.75 s), none of which this
+    process then needs, and draws a throwaway figure. Forking before any
+    thread runs is what makes the fork safe.
     """
     from .helper import Helper
 
-    modules: tuple[str, ...] = ()
-    if with_figures:
-        modules = ("matplotlib.figure", "matplotlib.backends.backend_svg", "jinja2")
+    modules: tuple[str, ...] = ("matplotlib.figure", "matplotlib.backends.backend_svg", "jinja2")
+    if "pdf" in formats:
+        modules += ("weasyprint",)
 
     def prepare() -> None:
-        if with_figures:
-            from .report.figures import warm_up
+        from .report.figures import warm_up
 
-            warm_up()  # matplotlib's first figure loads fonts and more modules
-        if not small:
-            import sklearn.metrics  # noqa: F401 - after the figures' imports: they are wanted first
+        warm_up()  # matplotlib's first figure loads fonts and more modules
 
-    return Helper(modules, prepare=prepare, then_import=("weasyprint",) if "pdf" in formats else ())
+    helper = Helper(modules, prepare=prepare)
+    if formats & {"html", "pdf"}:  # a JSON report alone needs no helper
+        helper.start()
+    return helper
 
 
-def _fit_and_write(
-    args: argparse.Namespace, helper: Helper, formats: set[str], with_figures: bool
-) -> int:
+def _fit_and_write(args: argparse.Namespace, helper: Helper, formats: set[str]) -> int:
     from .api import fit
     from .progress import Stages, terminal_reporter
     from .report import write_reports
@@ -292,7 +269,6 @@ def _fit_and_write(
         cv_rule=args.cv_rule,
         refit=args.refit,
         on_stage=hook,
-        helper=helper,
     )
     if args.strict:
         serious = [w for w in result.warnings if w.code in STRICT_WARNINGS]
@@ -301,14 +277,15 @@ def _fit_and_write(
                 f"--strict: the report has {len(serious)} warning(s), no report written: "
                 + "; ".join(w.message for w in serious)
             )
-    figures = None
-    if helper.alive and with_figures:
-        from .report.figures import render_figures_in_two
+    documents = tuple(sorted(formats - {"json"}))
+    rendered = None
+    if documents:
+        from .report import render_documents
 
-        # drawn there (and in a copy of it) while the JSON renders here
-        figures = helper.submit(render_figures_in_two, result).result
+        # rendered there while the JSON is rendered here
+        rendered = helper.submit(render_documents, result, documents, args.page_size).result
     with Stages(hook)("rendering and writing"):
-        written = write_reports(result, args.output, page_size=args.page_size, figures=figures)
+        written = write_reports(result, args.output, page_size=args.page_size, rendered=rendered)
     if not args.quiet:
         elapsed = time.perf_counter() - started
         for warning in result.warnings:

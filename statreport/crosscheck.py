@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import warnings
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
@@ -17,9 +17,6 @@ from .design import Design
 from .estimate import WARM_START_ROWS, Estimate, subsample
 from .penalized import PenaltySpec
 from .result import CrossCheck
-
-if TYPE_CHECKING:  # pragma: no cover
-    from .helper import Helper
 
 PROBABILITY_TOLERANCE = 1e-6
 COEFFICIENT_TOLERANCE = 1e-4  # relative to max(1, |estimate|)
@@ -174,26 +171,21 @@ class PendingRefit:
             self.process = None
 
 
-def start_refit(
-    design: Design, penalty: PenaltySpec | None = None, *, helper: Helper | None = None
-) -> PendingRefit:
+def start_refit(design: Design, penalty: PenaltySpec | None = None) -> PendingRefit:
     """Begin the scikit-learn refit; `PendingRefit.result()` gives it.
 
     On large data (`PARALLEL_ROWS`) it runs beside the statsmodels fit, on the
     machine's second core, in a process forked now: the design is shared
     copy-on-write (sending it to the command line's `Helper` would copy it,
-    1.1 GB at 1e7 rows), and the child imports scikit-learn itself. The
-    helper's background imports (``then_import``), if any, end first. Smaller refits take milliseconds
-    and run here, as do those where fork is unavailable, other threads are
-    still running, or the child fails.
+    1.1 GB at 1e7 rows), and the child imports scikit-learn itself. Smaller
+    refits take milliseconds and run here, as do those where fork is
+    unavailable, other threads are running, or the child fails.
     """
     import multiprocessing
     import threading
 
     if design.n_obs < PARALLEL_ROWS or "fork" not in multiprocessing.get_all_start_methods():
         return PendingRefit(design, penalty)
-    if helper is not None:
-        helper.join_imports()
     if threading.active_count() > 1:  # forking beside a running thread is not safe
         return PendingRefit(design, penalty)
     context = multiprocessing.get_context("fork")

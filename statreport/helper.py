@@ -1,18 +1,15 @@
-"""A second process for the command line: imports and work that can run beside the main one.
+"""A second process for the command line: it renders the HTML and PDF reports.
 
 On the 2-core benchmark machine, pandas and scipy.stats take about 1.1 s to
-import; after them, statsmodels and formulaic take 0.1 s, scikit-learn 0.2 s and
-matplotlib 0.4 s. For a large file, `statreport.api.fit` imports the shared
-libraries while the data file is parsed (pyarrow, on other threads), and only
-then forks the helper: it shares those modules copy-on-write and imports just
-the renderers, while the main process builds the design and fits, then draws
-the figures and computes a large fit's ROC curve on request. A small file
-leaves the second core idle during those imports, so the command line forks
-the helper at once and it imports the renderers beside them (the figures
-need neither pandas nor scipy). The figures are drawn half in the helper,
-half in a copy of it forked for the purpose (`in_two`). (The scikit-learn
-cross-check of a large fit runs in a process forked at fit time, which
-shares the design matrix copy-on-write; see `statreport.crosscheck.start_refit`.)
+import before any estimation can start, and the renderers need neither: the
+command line forks the helper first thing, and it imports matplotlib, Jinja
+and WeasyPrint (0.4, 0.05 and 0.75 s) while the main process imports the
+estimation libraries and reads the data. Once the fit is done the main
+process sends the frozen result; the helper draws the figures, half of them
+in a copy of itself forked for the purpose (`in_two`), and renders the
+documents while the main process renders the JSON. (The scikit-learn
+cross-check of a large fit runs in a process forked at fit time, which shares
+the design matrix copy-on-write; see `statreport.crosscheck.start_refit`.)
 
 Requests are plain function calls, ``helper.submit(func, *args)``; the helper
 works through them in the order sent, and each `Pending.result` may be asked
@@ -37,7 +34,7 @@ BLAS_THREAD_VARIABLES = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THR
 
 
 class Helper:
-    """The helper process, seen from the parent: made first, forked later by `start`.
+    """The helper process, seen from the parent: made, then forked by `start`.
 
     Making one limits this process to one BLAS thread (unless the user chose a
     number): beside a busy helper on two cores a second BLAS thread only spins
@@ -46,21 +43,13 @@ class Helper:
     its helper first thing.
     """
 
-    def __init__(
-        self,
-        modules: tuple[str, ...],
-        *,
-        prepare: Callable[[], Any] | None = None,
-        then_import: tuple[str, ...] = (),
-    ) -> None:
+    def __init__(self, modules: tuple[str, ...], *, prepare: Callable[[], Any] | None = None) -> None:
         """``modules``: what the helper imports; ``prepare``: run there after the imports
-        (a warm-up); ``then_import``: what this process imports on a background thread
-        once the helper is forked (the fork must not happen beside a running thread)."""
-        self.modules, self.prepare, self.then_import = modules, prepare, then_import
+        (a warm-up)."""
+        self.modules, self.prepare = modules, prepare
         self.pid = 0
         self.channel: socket.socket | None = None
         self._sending: threading.Thread | None = None
-        self._importing: threading.Thread | None = None
         self.alive = False
         self._sent = 0  # requests sent; answers come back in the same order
         self._answers: list[tuple[bool, Any]] = []  # answers read so far, by request number
@@ -70,8 +59,8 @@ class Helper:
     def start(self) -> bool:
         """Fork the helper, which imports ``modules`` and then serves requests; True if it runs.
 
-        Call it once the libraries both processes need are imported (the fork
-        shares them) and no other thread runs. It declines where fork is
+        Call it while no other thread runs; whatever is imported by then is
+        shared copy-on-write. It declines where fork is
         unavailable, ``STATREPORT_NO_HELPER`` is set, or another Python thread is
         running: a thread in the middle of an import holds that module's lock,
         and the forked copy would wait on it forever. Requests to a helper that
@@ -99,16 +88,7 @@ class Helper:
                 os._exit(status)
         child_end.close()
         self.pid, self.channel, self.alive = pid, parent_end, True
-        if self.then_import:
-            self._importing = threading.Thread(target=_import_all, args=(self.then_import,),
-                                               name="statreport-import", daemon=True)
-            self._importing.start()
         return True
-
-    def join_imports(self, timeout: float = 60.0) -> None:
-        """Wait for this process's background imports (``then_import``), before another fork."""
-        if self._importing is not None:
-            self._importing.join(timeout)
 
     def submit(self, func: Callable[..., Any], *args: Any) -> Pending:
         """Send ``func(*args)`` to the helper; the parent goes on while it runs.
@@ -198,13 +178,6 @@ class Pending:
             self._value = value if ok else self.func(*self.args)
             self._done = True
         return self._value
-
-
-def submit(helper: Helper | None, func: Callable[..., Any], *args: Any) -> Pending:
-    """``func(*args)`` in the helper if there is one, else here when the result is asked for."""
-    if helper is None:
-        return Pending(None, func, args)
-    return helper.submit(func, *args)
 
 
 def in_two(calls: Sequence[Callable[[], T]]) -> list[T]:

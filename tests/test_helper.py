@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 from conftest import EXAMPLES, REPO
 
-from statreport.helper import Helper, in_two, submit
+from statreport.helper import Helper, in_two
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="the helper needs fork")
 
@@ -65,7 +65,6 @@ def test_a_dead_helper_means_working_here():
     assert helper.start()
     helper.close()
     assert helper.submit(_pid).result() == os.getpid()
-    assert submit(None, _pid).result() == os.getpid()
 
 
 def test_no_fork_beside_a_running_thread():

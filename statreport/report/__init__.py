@@ -8,6 +8,7 @@ rendering failure leaves no file behind.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from functools import cache, partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -40,8 +41,8 @@ def render(
 ) -> bytes:
     """Render ``result`` as ``fmt`` ('html', 'pdf' or 'json') and return the bytes.
 
-    ``figures`` supplies the drawn figures (the command line draws them in its
-    helper process); by default they are drawn here, once per result.
+    ``figures`` supplies the drawn figures (`render_documents` draws them once
+    for HTML and PDF); by default they are drawn here, once per result.
     """
     if fmt not in ("json", "html", "pdf"):
         raise UsageError(f"format must be one of {sorted(set(FORMATS.values()))}; got {fmt!r}")
@@ -68,19 +69,38 @@ def write_reports(
     paths: Sequence[str | Path],
     *,
     page_size: str = "a4",
-    figures: FigureSource | None = None,
+    rendered: Callable[[], dict[str, bytes]] | None = None,
 ) -> list[Path]:
-    """Render every path's format in memory (JSON first: it needs no figures), then
-    write each file atomically."""
+    """Render every path's format in memory, then write each file atomically.
+
+    ``rendered`` supplies some formats already rendered (the command line's
+    helper renders the HTML and PDF while the JSON is rendered here); it is
+    asked for once, after the formats it does not have.
+    """
     from ..output import write_all
 
     targets = [(Path(p), format_for(p)) for p in paths]
-    order = sorted(range(len(targets)), key=lambda i: targets[i][1] != "json")
-    payloads: dict[int, bytes] = {}
-    for i in order:
-        path, fmt = targets[i]
-        payloads[i] = render(result, fmt, page_size=page_size, figures=figures)
-    return write_all([(targets[i][0], payloads[i]) for i in range(len(targets))])
+    payloads: dict[str, bytes] = {}
+    for fmt in sorted({fmt for _, fmt in targets}, key=lambda f: f != "json"):
+        if rendered is None or fmt == "json":
+            payloads[fmt] = render(result, fmt, page_size=page_size)
+    if rendered is not None:
+        payloads.update({fmt: payload for fmt, payload in rendered().items()
+                         if fmt not in payloads})
+    return write_all([(path, payloads[fmt]) for path, fmt in targets])
+
+
+def render_documents(result: FitResult, formats: tuple[str, ...], page_size: str) -> dict[str, bytes]:
+    """The HTML and PDF reports named in ``formats``, their figures drawn once.
+
+    For the command line's helper process: the figures are drawn half there,
+    half in a forked copy of it (`statreport.helper.in_two`).
+    """
+    from .figures import render_figures_in_two
+
+    # drawn when `render` first asks, so a failure there is a RenderError like any other
+    figures = cache(partial(render_figures_in_two, result))
+    return {fmt: render(result, fmt, page_size=page_size, figures=figures) for fmt in formats}
 
 
 def write_report(
