@@ -231,9 +231,9 @@ def _start_helper(formats: set[str]) -> Helper:
         modules += ("weasyprint",)
 
     def prepare() -> None:
-        from .report.figures import warm_up
+        from .report import warm_up
 
-        warm_up()  # matplotlib's first figure loads fonts and more modules
+        warm_up(formats)
 
     helper = Helper(modules, prepare=prepare)
     if formats & {"html", "pdf"}:  # a JSON report alone needs no helper

@@ -242,6 +242,8 @@ def _serve(channel: socket.socket, modules: tuple[str, ...], prepare: Callable[[
     """The helper's life: the imports, the warm-up, then answer requests until EOF."""
     import contextlib
 
+    with contextlib.suppress(OSError):
+        os.nice(10)
     _import_all(modules)
     if prepare is not None:
         with contextlib.suppress(Exception):

@@ -90,6 +90,25 @@ def write_reports(
     return write_all([(path, payloads[fmt]) for path, fmt in targets])
 
 
+def warm_up(formats: set[str]) -> None:
+    """Do the renderers' one-time work ahead, for the command line's helper while it waits.
+
+    matplotlib's first figure loads fonts and modules, Jinja compiles the
+    template on first use (0.07 s), and WeasyPrint's first document loads its
+    fonts.
+    """
+    from .figures import warm_up as draw_a_figure
+    from .html import compile_template
+
+    draw_a_figure()
+    compile_template()
+    if "pdf" in formats:
+        from .pdf import html_to_pdf
+
+        html_to_pdf('<p style="font-family: \'DejaVu Sans\'">statreport <code>1</code></p>'
+                    '<style>code { font-family: "DejaVu Sans Mono" }</style>')
+
+
 def render_documents(result: FitResult, formats: tuple[str, ...], page_size: str) -> dict[str, bytes]:
     """The HTML and PDF reports named in ``formats``, their figures drawn once.
 

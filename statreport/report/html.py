@@ -55,6 +55,11 @@ def _environment() -> Any:
     return env
 
 
+def compile_template() -> Any:
+    """The report template, compiled (Jinja keeps it for later renders)."""
+    return _environment().get_template(TEMPLATE)
+
+
 def display_rows(
     result: FitResult, coefficients: tuple[Any, ...] | None = None
 ) -> list[dict[str, Any]]:
@@ -92,7 +97,7 @@ def render_html(
 
     drawn = (figures or (lambda: render_figures(result)))() if with_figures else ()
     figures_by_key = {f.key: f for f in drawn}
-    template = _environment().get_template(TEMPLATE)
+    template = compile_template()
     return str(
         template.render(
             r=result,
