@@ -152,7 +152,7 @@ def _read_csv(
         raise DataError(f"'{path.name}' is empty: expected a header line naming the columns")
     header = rows[0]
     _check_header(path, header, columns)
-    read_options = pacsv.ReadOptions(encoding=encoding, block_size=1 << 24)
+    read_options = pacsv.ReadOptions(encoding=encoding)
     parse_options = pacsv.ParseOptions(delimiter=sep)
     convert = pacsv.ConvertOptions(
         include_columns=[c for c in header if c in columns],
