@@ -118,3 +118,16 @@ def test_reading_beside_the_imports_returns_or_raises_the_readers_outcome():
 
     with pytest.raises(DataError, match="line 3"):
         _while_importing(fail, ("json",))
+
+
+def test_blocked_hessian_is_statsmodels_hessian():
+    from statsmodels.discrete.discrete_model import Logit
+
+    rng = np.random.default_rng(7)
+    n = 3 * estimate.HESSIAN_BLOCK_ROWS + 11  # a short last block
+    X = np.asfortranarray(np.column_stack([np.ones(n), rng.normal(size=(n, 4)) * [1, 10, 0.1, 3]]))
+    y = (rng.random(n) < 0.3).astype(float)
+    params = np.array([-0.8, 0.4, -0.02, 1.5, 0.1])
+    theirs = Logit(y, X).hessian(params)
+    ours = estimate.blocked_logit()(y, X).hessian(params)
+    np.testing.assert_allclose(ours, theirs, rtol=1e-12, atol=0)
