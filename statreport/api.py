@@ -163,6 +163,7 @@ def fit(
         delimiter=loaded.delimiter,
     )
     del loaded  # the DataFrame is not needed past the design matrix: free it
+    _free_cycles(design.X.nbytes)
     release_arrow_memory()
     penalty_info = None
     refit_rows = None
@@ -297,6 +298,26 @@ def _refit(design, info, *, ci_level: float):  # type: ignore[no-untyped-def]
     )]
     warnings += [ReportWarning(w.code, f"refit: {w.message}") for w in estimate.warnings]
     return rows, warnings
+
+
+#: From this size of design matrix, `_free_cycles` collects (0.07 s).
+LARGE_DESIGN_BYTES = 64 * 2**20
+
+
+def _free_cycles(design_bytes: int) -> None:
+    """Free the data frame now, if it is large.
+
+    pandas and formulaic leave the frame and its columns in reference cycles,
+    which only the garbage collector frees: at its own pace when it is on (the
+    frame often outlived the fit), never when it is off (the command line
+    turns it off). For a large design one collection is made here: 1e7 rows
+    peak at 4.2 instead of 4.6 GiB, 1e6 rows at 605 instead of 672 MiB. A
+    small frame is not worth the 0.07 s.
+    """
+    import gc
+
+    if design_bytes >= LARGE_DESIGN_BYTES:
+        gc.collect()
 
 
 #: What the fit imports while the data are read (pandas and scipy.stats are most of it).

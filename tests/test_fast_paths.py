@@ -131,3 +131,24 @@ def test_blocked_hessian_is_statsmodels_hessian():
     theirs = Logit(y, X).hessian(params)
     ours = estimate.blocked_logit()(y, X).hessian(params)
     np.testing.assert_allclose(ours, theirs, rtol=1e-12, atol=0)
+
+
+def test_the_data_frame_is_freed_with_the_collector_off(benchmark_like, monkeypatch):
+    # the command line turns the garbage collector off; formulaic keeps the frame
+    # in a reference cycle, so fit collects once for a large design
+    import gc
+
+    import statreport.api as api
+
+    frame, path = benchmark_like
+    monkeypatch.setattr(api, "LARGE_DESIGN_BYTES", 0)
+    statreport.fit("y ~ x1 + C(region)", path)  # imports first
+    gc.collect()
+    gc.disable()
+    try:
+        statreport.fit("y ~ x1 + x2 + age + C(region)", path)
+        survivors = [o for o in gc.get_objects()
+                     if isinstance(o, pd.DataFrame) and len(o) == len(frame) and o is not frame]
+    finally:
+        gc.enable()
+    assert survivors == []
