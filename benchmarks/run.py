@@ -45,7 +45,7 @@ sys.path.insert(0, str(HERE))
 from generate import FORMULA, data_path, parse_size, size_label  # noqa: E402  (stdlib-only at import)
 
 DEFAULT_SIZES = ("1e4", "1e5", "1e6")
-BIG = 1_000_000  # sizes from here on are measured once by default, smaller ones three times
+BIG = 10_000_000  # sizes from here on are measured once by default, smaller ones three times
 HELP_RUNS = 5
 TUTORIAL_RUNS = 3
 MIB = 1024 * 1024

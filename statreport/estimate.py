@@ -28,19 +28,27 @@ SUBSAMPLE_ROWS = 50_000
 HESSIAN_BLOCK_ROWS = 16_384
 
 
-@cache
-def blocked_logit() -> type:
-    """statsmodels' `Logit`, its Hessian summed over blocks of rows.
+#: Rows whose predictions `fast_logit`'s perfect-prediction check looks at first.
+PERFECT_CHECK_ROWS = 1_024
 
-    statsmodels forms ``(L * (1 - L) * X.T) @ X`` in one go: an n x k temporary
-    per Newton step (112 MB at 1e6 rows, 1.1 GB at 1e7). The same sum of
-    products taken block by block stays in cache: the same matrix to rounding
-    (tested against statsmodels'), 35% less time per step at 1e6 rows, and no
-    temporary the size of the design. Everything else is statsmodels' own.
+
+@cache
+def fast_logit() -> type:
+    """statsmodels' `Logit` with two of its per-iteration costs cut; the same results.
+
+    - The Hessian: statsmodels forms ``(L * (1 - L) * X.T) @ X`` in one go, an
+      n x k temporary per Newton step (112 MB at 1e6 rows, 1.1 GB at 1e7). The
+      same sum of products taken over blocks of rows stays in cache: the same
+      matrix to rounding (tested against statsmodels'), 35% less time per step
+      at 1e6 rows.
+    - The perfect-prediction check statsmodels runs after every step predicts
+      all n rows to see whether every prediction equals its outcome (within
+      1e-8). If one of the first rows already differs, the answer is no; only
+      otherwise is statsmodels' own check run, with its own warning.
     """
     from statsmodels.discrete.discrete_model import Logit
 
-    class BlockedLogit(Logit):  # type: ignore[misc]
+    class FastLogit(Logit):  # type: ignore[misc]
         def hessian(self, params: np.ndarray) -> np.ndarray:
             X = self.exog
             L = self.predict(params)
@@ -51,7 +59,14 @@ def blocked_logit() -> type:
                 total += (block.T * weights[start:start + HESSIAN_BLOCK_ROWS]) @ block
             return -total
 
-    return BlockedLogit
+        def _check_perfect_pred(self, params: np.ndarray, *args: object) -> None:
+            head = slice(0, PERFECT_CHECK_ROWS)
+            fitted = self.cdf(self.exog[head] @ params)
+            if np.any(np.abs(fitted - self.endog[head]) > 1e-8):  # statsmodels' allclose atol
+                return
+            super()._check_perfect_pred(params, *args)
+
+    return FastLogit
 
 
 def subsample(n: int) -> np.ndarray:
@@ -72,7 +87,7 @@ def _warm_start(design: Design) -> np.ndarray | None:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error")
-            fitted = blocked_logit()(design.y[rows], design.X[rows], check_rank=False).fit(
+            fitted = fast_logit()(design.y[rows], design.X[rows], check_rank=False).fit(
                 method="newton", maxiter=MAX_NEWTON_ITERATIONS, disp=False
             )
     except Exception:  # noqa: BLE001 - a failed warm start only costs iterations
@@ -105,7 +120,7 @@ class Estimate:
 
 def fit_mle(design: Design) -> Estimate:
     """Fit the logistic model by maximum likelihood (statsmodels `Logit`, Newton;
-    its Hessian summed in blocks, `blocked_logit`).
+    two of its per-step costs cut, `fast_logit`).
 
     Warnings statsmodels raises are captured into ``Estimate.warnings``. A
     singular design raises `FitError` naming the redundant columns, and so does
@@ -121,7 +136,7 @@ def fit_mle(design: Design) -> Estimate:
         warnings.simplefilter("always")
         try:
             # the rank was checked above (redundant_columns); statsmodels' own check is a full QR
-            model = blocked_logit()(design.y, design.X, check_rank=False)
+            model = fast_logit()(design.y, design.X, check_rank=False)
             fitted = model.fit(
                 method="newton", maxiter=MAX_NEWTON_ITERATIONS, disp=False,
                 start_params=_warm_start(design),

@@ -129,7 +129,7 @@ def test_blocked_hessian_is_statsmodels_hessian():
     y = (rng.random(n) < 0.3).astype(float)
     params = np.array([-0.8, 0.4, -0.02, 1.5, 0.1])
     theirs = Logit(y, X).hessian(params)
-    ours = estimate.blocked_logit()(y, X).hessian(params)
+    ours = estimate.fast_logit()(y, X).hessian(params)
     np.testing.assert_allclose(ours, theirs, rtol=1e-12, atol=0)
 
 
@@ -152,3 +152,25 @@ def test_the_data_frame_is_freed_with_the_collector_off(benchmark_like, monkeypa
     finally:
         gc.enable()
     assert survivors == []
+
+
+def test_fast_perfect_prediction_check_warns_as_statsmodels_does():
+    import warnings
+
+    from statsmodels.discrete.discrete_model import Logit
+    from statsmodels.tools.sm_exceptions import PerfectSeparationWarning
+
+    rng = np.random.default_rng(3)
+    n = 3 * estimate.PERFECT_CHECK_ROWS
+    x = rng.choice([-1.0, 1.0], n) * (0.5 + rng.random(n))  # no x near 0
+    X = np.column_stack([np.ones(n), x])
+    separated = (x > 0).astype(float)
+    overlapping = (rng.random(n) < 1 / (1 + np.exp(-x))).astype(float)
+    steep = np.array([0.0, 1e4])  # every prediction within 1e-8 of a separated outcome
+    for y, expected in ((separated, True), (overlapping, False)):
+        for model in (Logit(y, X), estimate.fast_logit()(y, X)):
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always")
+                model._check_perfect_pred(steep)
+            warned = any(issubclass(w.category, PerfectSeparationWarning) for w in caught)
+            assert warned is expected
