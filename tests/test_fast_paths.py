@@ -167,7 +167,9 @@ def test_fast_perfect_prediction_check_warns_as_statsmodels_does():
     separated = (x > 0).astype(float)
     overlapping = (rng.random(n) < 1 / (1 + np.exp(-x))).astype(float)
     steep = np.array([0.0, 1e4])  # every prediction within 1e-8 of a separated outcome
-    for y, expected in ((separated, True), (overlapping, False)):
+    late = separated.copy()
+    late[-1] = 1.0 - late[-1]  # the first rows predicted perfectly, the last one not
+    for y, expected in ((separated, True), (overlapping, False), (late, False)):
         for model in (Logit(y, X), estimate.fast_logit()(y, X)):
             with warnings.catch_warnings(record=True) as caught:
                 warnings.simplefilter("always")

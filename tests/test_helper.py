@@ -11,7 +11,8 @@ import numpy as np
 import pytest
 from conftest import EXAMPLES, REPO
 
-from statreport.helper import Helper, in_two
+from statreport import helper as helper_module
+from statreport.helper import PREPARING_NICENESS, Helper, in_two
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="the helper needs fork")
 
@@ -112,6 +113,79 @@ def test_in_two_does_not_fork_beside_a_running_thread():
         thread.join()
 
 
+def test_in_two_works_where_the_system_reaps_children_itself():
+    # SIGCHLD ignored (as some supervisors leave it): waitpid finds no child
+    import signal
+
+    previous = signal.signal(signal.SIGCHLD, signal.SIG_IGN)
+    try:
+        pids = in_two([_pid, _pid])
+    finally:
+        signal.signal(signal.SIGCHLD, previous)
+    assert pids[0] == os.getpid()
+
+
+def test_in_two_raises_a_failure_here_without_waiting_for_ever_on_the_copy():
+    # the copy's answer (2 MB) fills the pipe: it must be drained before the copy is reaped
+    import signal
+
+    def fail() -> None:
+        raise RuntimeError("here")
+
+    signal.alarm(60)  # a deadlock fails the test instead of hanging it
+    try:
+        with pytest.raises(RuntimeError, match="here"):
+            in_two([fail, lambda: b"x" * 2_000_000])
+    finally:
+        signal.alarm(0)
+    with pytest.raises(ChildProcessError):
+        os.waitpid(-1, os.WNOHANG)  # the copy was reaped
+
+
+def test_the_helper_prepares_at_low_priority_only_where_it_can_be_raised_again(monkeypatch):
+    own = os.getpriority(os.PRIO_PROCESS, 0)
+    helper = Helper(())
+    assert helper.start()
+    try:
+        niced = os.getpriority(os.PRIO_PROCESS, helper.pid)
+        assert niced in (own, min(own + PREPARING_NICENESS, 19))
+        helper.submit(_pid).result()  # its work is wanted: normal priority again
+        assert os.getpriority(os.PRIO_PROCESS, helper.pid) == own
+    finally:
+        helper.close()
+
+    def refuse_raising(which: int, who: int, value: int) -> None:
+        if value < os.getpriority(which, who):
+            raise PermissionError("not allowed to raise a priority")
+        os_setpriority(which, who, value)
+
+    os_setpriority = os.setpriority
+    monkeypatch.setattr(helper_module.os, "setpriority", refuse_raising)
+    helper = Helper(())
+    assert helper.start()
+    try:
+        assert os.getpriority(os.PRIO_PROCESS, helper.pid) == own  # never lowered
+    finally:
+        helper.close()
+
+
+def test_the_helper_renders_the_documents_as_this_process_would():
+    import statreport
+    from statreport import cli
+    from statreport.report import render_documents
+
+    result = statreport.fit("y ~ x", EXAMPLES / "tutorial.csv")
+    here = render_documents(result, ("html", "pdf"), "a4")
+    helper = cli._start_helper({"html", "pdf"})
+    try:
+        pending = helper.submit(render_documents, result, ("html", "pdf"), "a4")
+        ok, there = helper.answer(pending.number)
+    finally:
+        helper.close()
+    assert ok, "the helper failed; its work would have been redone here"
+    assert there == here
+
+
 def test_cli_reports_are_identical_with_and_without_the_helper(tmp_path):
     outputs = []
     for name, flag in (("with", ""), ("without", "1")):
@@ -123,8 +197,9 @@ def test_cli_reports_are_identical_with_and_without_the_helper(tmp_path):
             [sys.executable, "-m", "statreport", "fit",
              "vote ~ C(party, Treatment('independent')) + age + education + self_lr",
              str(EXAMPLES / "anes96.csv"), "--positive", "Dole",
-             "-o", str(folder / "r.json"), "-o", str(folder / "r.html"), "-q"],
+             "-o", str(folder / "r.json"), "-o", str(folder / "r.html"), "-o", str(folder / "r.pdf"),
+             "-q"],
             check=True, env=env, timeout=300,
         )
-        outputs.append([(folder / n).read_bytes() for n in ("r.json", "r.html")])
+        outputs.append([(folder / n).read_bytes() for n in ("r.json", "r.html", "r.pdf")])
     assert outputs[0] == outputs[1]
