@@ -143,3 +143,14 @@ def test_penalty_options_are_validated(options, words):
     with pytest.raises(statreport.UsageError, match=None) as info:
         statreport.fit("y ~ x", REPO / "examples" / "tutorial.csv", **options)
     assert words in str(info.value)
+
+
+def test_an_l1_fits_cross_check_is_the_same_every_run():
+    # scikit-learn's saga visits rows in a random order unless it is given a seed
+    from conftest import EXAMPLES
+
+    runs = [statreport.fit("vote ~ age + income + self_lr + tv_news + log_popul",
+                           EXAMPLES / "anes96.csv", positive="Dole", penalty="l1", alpha=0.01)
+            for _ in range(3)]
+    diffs = {(r.crosscheck.max_abs_coef_diff, r.crosscheck.max_abs_prob_diff) for r in runs}
+    assert len(diffs) == 1
