@@ -24,7 +24,6 @@ if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
 
-
 def fit(
     formula: str,
     data: pd.DataFrame | str | Path,
