@@ -29,6 +29,13 @@ def _row(position: int) -> str:
     return f"data row {position + 1} (line {position + 2} of the file)"
 
 
+def _where(frame: pd.DataFrame, column: str, value: str) -> str:
+    """Where ``value`` first occurs in ``column``, as a data row and file line."""
+    position = int(np.flatnonzero(frame[column].astype(str).to_numpy() == value)[0])
+    original = frame.index[position]
+    return _row(int(original)) if isinstance(original, (int, np.integer)) else f"row {original!r}"
+
+
 def check_missing(frame: pd.DataFrame, columns: list[str], *, missing: str) -> None:
     """With ``missing='raise'``, any missing value in a model column is an error."""
     if missing == "drop":
@@ -78,15 +85,21 @@ def check_text_columns(
             sample = values.iloc[: 1000].astype(str)
             numeric_looking = sample.map(lambda v: bool(_NUMBER_AS_TEXT.match(v)))
             if numeric_looking.mean() > 0.9:
+                text = values.astype(str)
+                strays = text[~text.map(lambda v: bool(_NUMBER_AS_TEXT.match(v)))]
+                if len(strays):  # a number column with a few cells that are not numbers
+                    raise DataError(
+                        f"column '{name}' holds numbers, but '{strays.iloc[0]}' on "
+                        f"{_where(frame, name, strays.iloc[0])} is not a number"
+                        + (f" (nor are {len(strays) - 1} more)" if len(strays) > 1 else "")
+                        + f"; correct it or leave the cell empty (a missing value), or write "
+                        f"C({name}) if the column really is categorical"
+                    )
                 example = sample[numeric_looking].iloc[0]
-                position = int(np.flatnonzero(frame[name].astype(str).to_numpy() == example)[0])
-                original = frame.index[position]
-                numbered = isinstance(original, (int, np.integer))
-                where = _row(int(original)) if numbered else f"row {original!r}"
                 raise DataError(
                     f"column '{name}' holds numbers written as text ('{example}' on "
-                    f"{where}); for a decimal comma pass --decimal ',', remove thousands "
-                    f"separators, or write C({name}) if it really is categorical"
+                    f"{_where(frame, name, example)}); for a decimal comma pass --decimal ',', "
+                    f"remove thousands separators, or write C({name}) if it really is categorical"
                 )
         counts = values.value_counts()
         sparse = counts[counts < SPARSE_LEVEL_ROWS]

@@ -196,6 +196,17 @@ def test_numbers_stored_as_text(tmp_path, capsys):
     assert code == 3 and "numbers written as text" in err and "--decimal" in err
 
 
+def test_a_stray_word_in_a_number_column_is_named_with_its_line(tmp_path, capsys):
+    data = tmp_path / "stray.csv"
+    rows = ["y,x"] + [f"{i % 2},{i * 0.37 - 5:.3f}" for i in range(40)]
+    rows[8] = "0,abc"  # line 9 of the file
+    data.write_text("\n".join(rows) + "\n")
+    code, err = run(tmp_path, capsys, "y ~ x", data)
+    assert code == 3
+    assert "'abc' on data row 8 (line 9 of the file) is not a number" in err
+    assert "C(x)" in err
+
+
 def test_decimal_comma_option_reads_them(tmp_path, capsys):
     frame = pd.DataFrame({"y": [0, 1, 0, 0, 1, 1, 1, 0, 1, 1], "x": [f"{i},5" for i in range(10)]})
     frame.to_csv(tmp_path / "n.csv", index=False, sep=";")
