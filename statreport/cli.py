@@ -218,11 +218,12 @@ def _run_fit(args: argparse.Namespace) -> int:
 def _start_helper(formats: set[str]) -> Helper:
     """The helper process, forked first thing: it renders the HTML and PDF reports.
 
-    While this process imports the estimation libraries (1.1 s on the 2-core
+    While this process imports the estimation libraries (1.0 s on the 2-core
     benchmark machine) and reads the data, the helper imports matplotlib,
     Jinja and, for a PDF, WeasyPrint (0.4 + 0.75 s), none of which this
-    process then needs, and draws a throwaway figure. Forking before any
-    thread runs is what makes the fork safe.
+    process then needs, and warms them up (`statreport.report.warm_up`).
+    Forking before any thread runs is what makes the fork safe. For a JSON
+    report alone the helper is made (it sets one BLAS thread) but not started.
     """
     from .helper import Helper
 
@@ -304,7 +305,8 @@ def run() -> NoReturn:
     without the interpreter's teardown.
 
     The collector's passes over the 220,000 objects the imports make cost
-    0.1-0.2 s a run (tutorial 1.52 -> 1.43 s, 1e6 rows 2.74 -> 2.54 s);
+    0.1-0.2 s a run (with the one collection below: tutorial 1.62 -> 1.51 s,
+    1e6 rows 2.81 -> 2.74 s);
     reference counting frees the rest, and `fit` collects once where pandas
     leaves a large data frame in reference cycles. Tearing down a process
     that held a million-row design takes about half a second (freeing every
