@@ -24,7 +24,7 @@ WARM_START_ROWS = 200_000
 SUBSAMPLE_ROWS = 50_000
 
 
-#: Rows per block when summing the Hessian (a block of a 14-column design is 1.8 MB).
+#: Rows per block in the score and Hessian pass (a block of a 14-column design is 1.8 MB).
 HESSIAN_BLOCK_ROWS = 16_384
 
 
@@ -34,30 +34,62 @@ PERFECT_CHECK_ROWS = 1_024
 
 @cache
 def fast_logit() -> type:
-    """statsmodels' `Logit` with two of its per-iteration costs cut; the same results.
+    """statsmodels' `Logit` with its per-iteration costs cut; the same results.
 
-    - The Hessian: statsmodels forms ``(L * (1 - L) * X.T) @ X`` in one go, an
-      n x k temporary per Newton step (112 MB at 1e6 rows, 1.1 GB at 1e7). The
-      same sum of products taken over blocks of rows stays in cache: the same
-      matrix to rounding (tested against statsmodels'), 35% less time per step
-      at 1e6 rows.
+    - The score and the Hessian: statsmodels computes the predictions for
+      each (two products with the n x k design per Newton step), then forms
+      ``(L * (1 - L) * X.T) @ X`` in one go, an n x k temporary (112 MB at 1e6
+      rows, 1.1 GB at 1e7). Here one pass over blocks of rows computes the
+      predictions, the score and the Hessian together while each block is in
+      cache, and keeps them for the step's parameters, which Newton asks both
+      of: the same vectors and matrices to rounding (tested against
+      statsmodels').
     - The perfect-prediction check statsmodels runs after every step predicts
       all n rows to see whether every prediction equals its outcome (within
       1e-8). If one of the first rows already differs, the answer is no; only
       otherwise is statsmodels' own check run, with its own warning.
+    - The log-likelihood (statsmodels' own) is kept for the last parameters
+      it was asked at.
+
+    At 1e6 rows x 14 columns a fit takes 0.35 s against 0.42 s with only the
+    blocked Hessian and 0.70 s with statsmodels' own methods.
     """
     from statsmodels.discrete.discrete_model import Logit
 
     class FastLogit(Logit):  # type: ignore[misc]
+        _derivatives_at: tuple[bytes, np.ndarray, np.ndarray] | None = None
+        _loglike_at: tuple[bytes, float] | None = None
+
+        def loglike(self, params: np.ndarray) -> float:
+            """statsmodels' log-likelihood, kept for the last ``params`` (Newton's
+            last step and the results object both ask for it)."""
+            key = np.asarray(params, dtype=np.float64).tobytes()
+            if self._loglike_at is None or self._loglike_at[0] != key:
+                self._loglike_at = (key, super().loglike(params))
+            return self._loglike_at[1]
+
+        def score(self, params: np.ndarray) -> np.ndarray:
+            return self._derivatives(params)[0]
+
         def hessian(self, params: np.ndarray) -> np.ndarray:
-            X = self.exog
-            L = self.predict(params)
-            weights = L * (1 - L)
-            total = np.zeros((X.shape[1], X.shape[1]))
+            return self._derivatives(params)[1]
+
+        def _derivatives(self, params: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+            """Score and Hessian of the log-likelihood at ``params``, in one pass over X."""
+            params = np.asarray(params, dtype=np.float64)
+            key = params.tobytes()
+            if self._derivatives_at is not None and self._derivatives_at[0] == key:
+                return self._derivatives_at[1].copy(), self._derivatives_at[2].copy()
+            X, y = self.exog, self.endog
+            score = np.zeros(X.shape[1])
+            hessian = np.zeros((X.shape[1], X.shape[1]))
             for start in range(0, X.shape[0], HESSIAN_BLOCK_ROWS):
                 block = X[start:start + HESSIAN_BLOCK_ROWS]
-                total += (block.T * weights[start:start + HESSIAN_BLOCK_ROWS]) @ block
-            return -total
+                fitted = self.cdf(block @ params)  # statsmodels' predict, a block at a time
+                score += (y[start:start + HESSIAN_BLOCK_ROWS] - fitted) @ block
+                hessian -= (block.T * (fitted * (1 - fitted))) @ block
+            self._derivatives_at = (key, score, hessian)
+            return score.copy(), hessian.copy()
 
         def _check_perfect_pred(self, params: np.ndarray, *args: object) -> None:
             head = slice(0, PERFECT_CHECK_ROWS)

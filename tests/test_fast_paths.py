@@ -120,17 +120,25 @@ def test_reading_beside_the_imports_returns_or_raises_the_readers_outcome():
         _while_importing(fail, ("json",))
 
 
-def test_blocked_hessian_is_statsmodels_hessian():
+def test_one_pass_score_hessian_and_loglike_are_statsmodels():
     from statsmodels.discrete.discrete_model import Logit
 
     rng = np.random.default_rng(7)
     n = 3 * estimate.HESSIAN_BLOCK_ROWS + 11  # a short last block
     X = np.asfortranarray(np.column_stack([np.ones(n), rng.normal(size=(n, 4)) * [1, 10, 0.1, 3]]))
     y = (rng.random(n) < 0.3).astype(float)
-    params = np.array([-0.8, 0.4, -0.02, 1.5, 0.1])
-    theirs = Logit(y, X).hessian(params)
-    ours = estimate.fast_logit()(y, X).hessian(params)
-    np.testing.assert_allclose(ours, theirs, rtol=1e-12, atol=0)
+    first = np.array([-0.8, 0.4, -0.02, 1.5, 0.1])
+    second = np.array([0.2, -0.1, 0.0, 3.0, -0.4])
+    theirs, ours = Logit(y, X), estimate.fast_logit()(y, X)
+    for params in (first, second, second, first):  # each kept only for the last parameters
+        np.testing.assert_allclose(ours.hessian(params), theirs.hessian(params), rtol=1e-12, atol=0)
+        expected = theirs.score(params)
+        np.testing.assert_allclose(ours.score(params), expected, rtol=1e-10,
+                                   atol=1e-12 * np.abs(expected).max())
+        assert ours.loglike(params) == theirs.loglike(params)
+    ours.score(first)[:] = 0.0  # the caller's copy, not the kept one
+    np.testing.assert_allclose(ours.score(first), theirs.score(first), rtol=1e-10,
+                               atol=1e-12 * np.abs(theirs.score(first)).max())
 
 
 def test_the_data_frame_is_freed_with_the_collector_off(benchmark_like, monkeypatch):
