@@ -141,7 +141,7 @@ def fit(
             ESTIMATION_MODULES,
         )
     from .crosscheck import compare, start_refit
-    from .curves import full_roc
+    from .curves import full_roc, rank
     from .design import build_design
     from .estimate import fit_mle
     from .formula import parse_formula
@@ -205,13 +205,14 @@ def fit(
                 raise
 
     with stage("summarizing"):  # while a forked refit, if any, still runs
-        fpr, tpr, auc = full_roc(design.y, estimate.probabilities)
+        ranked = rank(design.y, estimate.probabilities)
+        fpr, tpr, auc = full_roc(ranked)
         fit_stats = fit_statistics(estimate, design.y, has_intercept=design.has_intercept)
     with stage("cross-checking"):
         crosscheck = compare(design, estimate, pending.result(), threshold=threshold, penalty=spec)
         result = _assemble(
             parsed, design, estimate, provenance, crosscheck, fit_stats, extra_warnings,
-            threshold=threshold, ci_level=ci_level, auc=auc, roc=(fpr, tpr), title=title,
+            threshold=threshold, ci_level=ci_level, auc=auc, roc=(fpr, tpr), ranked=ranked, title=title,
             date=date, penalty_info=penalty_info, refit_rows=refit_rows,
         )
     return result
@@ -219,7 +220,7 @@ def fit(
 
 def _assemble(  # type: ignore[no-untyped-def]
     parsed, design, estimate, provenance, crosscheck, fit_stats, extra_warnings, *,
-    threshold, ci_level, auc, roc, title, date, penalty_info, refit_rows,
+    threshold, ci_level, auc, roc, ranked, title, date, penalty_info, refit_rows,
 ) -> FitResult:
     """Gather the pure computations into the one frozen result."""
     from .classification import classify
@@ -248,9 +249,7 @@ def _assemble(  # type: ignore[no-untyped-def]
         versions=_versions(crosscheck.version),
         title=title,
         date=_report_date(date),
-        figures=figure_data(
-            design, estimate.params, estimate.probabilities, threshold=threshold, roc=roc
-        ),
+        figures=figure_data(design, estimate.params, ranked, roc, threshold=threshold),
         penalty=penalty_info,
         refit_rows=refit_rows,
     )

@@ -14,7 +14,7 @@ from conftest import EXAMPLES, GLM_REFERENCE
 from sklearn.metrics import roc_auc_score
 
 import statreport
-from statreport.curves import calibration_bins, probability_histogram, roc_curve
+from statreport.curves import calibration_bins, full_roc, probability_histogram, rank, roc_curve
 from statreport.report import figures
 
 
@@ -39,15 +39,50 @@ def test_roc_is_thinned_for_large_data():
     assert np.trapezoid(roc.tpr, roc.fpr) == pytest.approx(roc_auc_score(y, p), abs=2e-3)
 
 
-def test_calibration_bins_partition_the_data():
+def test_roc_from_the_shared_sort_is_scikit_learns_on_the_raw_rows():
+    from sklearn.metrics import roc_curve as sk_roc_curve
+
+    rng = np.random.default_rng(4)
+    p = rng.integers(0, 50, 20_000) / 50  # heavy ties
+    y = (rng.random(20_000) < p).astype(float)
+    fpr, tpr, auc = full_roc(rank(y, p))
+    expected_fpr, expected_tpr, _ = sk_roc_curve(y, p)
+    np.testing.assert_array_equal(fpr, expected_fpr)
+    np.testing.assert_array_equal(tpr, expected_tpr)
+    assert auc == pytest.approx(roc_auc_score(y, p), rel=1e-15)
+
+
+def test_calibration_bins_are_deciles_of_the_sorted_predictions():
     rng = np.random.default_rng(1)
-    p = rng.random(1000)
+    p = rng.random(1003)  # no ties
+    y = (rng.random(1003) < p).astype(float)
+    bins = calibration_bins(rank(y, p))
+    frame = pd.DataFrame({"p": p, "y": y}).sort_values("p")
+    groups = np.array_split(frame.to_numpy(), 10)
+    assert [b.count for b in bins] == [len(g) for g in groups]
+    np.testing.assert_allclose([b.mean_predicted for b in bins], [g[:, 0].mean() for g in groups],
+                               rtol=1e-15)
+    np.testing.assert_allclose([b.observed_rate for b in bins], [g[:, 1].mean() for g in groups],
+                               rtol=1e-15)
+
+
+def test_calibration_bins_do_not_depend_on_the_order_of_tied_rows():
+    rng = np.random.default_rng(2)
+    p = rng.integers(1, 4, 1000) / 4  # three values: every group edge falls in a tie run
     y = (rng.random(1000) < p).astype(float)
-    bins = calibration_bins(y, p)
-    assert len(bins) == 10 and sum(b.count for b in bins) == 1000
-    means = [b.mean_predicted for b in bins]
-    assert means == sorted(means)
+    bins = calibration_bins(rank(y, p))
+    shuffled = rng.permutation(1000)
+    again = calibration_bins(rank(y[shuffled], p[shuffled]))
+    assert [(b.mean_predicted, b.count) for b in again] == [(b.mean_predicted, b.count) for b in bins]
+    np.testing.assert_allclose([b.observed_rate for b in again], [b.observed_rate for b in bins],
+                               rtol=1e-12)
     assert sum(b.observed_rate * b.count for b in bins) == pytest.approx(y.sum())
+    for b in bins:  # a group inside one tie run shows that run's event rate
+        run = p == b.mean_predicted
+        if run.any():
+            assert b.observed_rate == pytest.approx(y[run].mean(), rel=1e-12)
+    same = calibration_bins(rank(y, np.full(1000, 0.4)))  # an intercept-only model
+    assert {round(b.observed_rate, 12) for b in same} == {round(y.mean(), 12)}
 
 
 def test_histogram_counts_every_observation():
