@@ -9,7 +9,8 @@ from __future__ import annotations
 import datetime as dt
 import math
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -148,21 +149,21 @@ def fit(
     from .inference import fit_statistics
 
     parsed = parse_formula(formula, allow_python=allow_python_formula)
-    with stage("building the design"):
-        design = build_design(parsed, loaded.frame, positive=positive, missing=missing)
-    provenance = DataProvenance(
-        source=loaded.source,
-        format=loaded.format,
-        size_bytes=loaded.size_bytes,
-        sha256=loaded.sha256,
-        n_rows_read=design.n_rows_read,
-        n_obs=design.n_obs,
-        n_dropped=design.n_dropped,
-        dropped_by_column=design.dropped_by_column,
-        delimiter=loaded.delimiter,
-    )
-    del loaded  # the DataFrame is not needed past the design matrix: free it
-    _free_cycles(design.X.nbytes)
+    with _collecting_new_cycles():  # the data frame is freed on leaving
+        with stage("building the design"):
+            design = build_design(parsed, loaded.frame, positive=positive, missing=missing)
+        provenance = DataProvenance(
+            source=loaded.source,
+            format=loaded.format,
+            size_bytes=loaded.size_bytes,
+            sha256=loaded.sha256,
+            n_rows_read=design.n_rows_read,
+            n_obs=design.n_obs,
+            n_dropped=design.n_dropped,
+            dropped_by_column=design.dropped_by_column,
+            delimiter=loaded.delimiter,
+        )
+        del loaded  # the data frame is not needed past the design matrix
     release_arrow_memory()
     penalty_info = None
     refit_rows = None
@@ -298,24 +299,29 @@ def _refit(design, info, *, ci_level: float):  # type: ignore[no-untyped-def]
     return rows, warnings
 
 
-#: From this size of design matrix, `_free_cycles` collects (0.07 s).
-LARGE_DESIGN_BYTES = 64 * 2**20
+@contextmanager
+def _collecting_new_cycles() -> Iterator[None]:
+    """On leaving, free the reference cycles made inside the block, and only those.
 
-
-def _free_cycles(design_bytes: int) -> None:
-    """Free the data frame now, if it is large.
-
-    pandas and formulaic leave the frame and its columns in reference cycles,
-    which only the garbage collector frees: at its own pace when it is on (the
-    frame often outlived the fit), never when it is off (the command line
-    turns it off). For a large design one collection is made here: 1e7 rows
-    peak at 4.2 instead of 4.6 GiB, 1e6 rows at 605 instead of 672 MiB. A
-    small frame is not worth the 0.07 s.
+    formulaic leaves the data frame in reference cycles, which only the
+    garbage collector frees: at its own pace when it is on (the frame often
+    outlived the fit), never when it is off (the command line turns it off).
+    Freezing what exists beforehand (`gc.freeze`) keeps the collection to the
+    objects made since: 3 ms instead of 110 ms for the 190,000 objects the
+    imports leave. Freed at once, 1e7 rows peak at 4.2 instead of 4.6 GiB,
+    1e6 rows at 605 instead of 672 MiB.
     """
     import gc
 
-    if design_bytes >= LARGE_DESIGN_BYTES:
+    theirs = gc.get_freeze_count() > 0  # a caller's frozen objects stay frozen
+    if not theirs:
+        gc.freeze()
+    try:
+        yield
+    finally:
         gc.collect()
+        if not theirs:
+            gc.unfreeze()
 
 
 #: What the fit imports while the data are read (pandas and scipy.stats are most of it).

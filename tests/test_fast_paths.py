@@ -141,15 +141,12 @@ def test_one_pass_score_hessian_and_loglike_are_statsmodels():
                                atol=1e-12 * np.abs(theirs.score(first)).max())
 
 
-def test_the_data_frame_is_freed_with_the_collector_off(benchmark_like, monkeypatch):
+def test_the_data_frame_is_freed_with_the_collector_off(benchmark_like):
     # the command line turns the garbage collector off; formulaic keeps the frame
-    # in a reference cycle, so fit collects once for a large design
+    # in a reference cycle, so fit collects the cycles the design made
     import gc
 
-    import statreport.api as api
-
     frame, path = benchmark_like
-    monkeypatch.setattr(api, "LARGE_DESIGN_BYTES", 0)
     statreport.fit("y ~ x1 + C(region)", path)  # imports first
     gc.collect()
     gc.disable()
@@ -157,9 +154,26 @@ def test_the_data_frame_is_freed_with_the_collector_off(benchmark_like, monkeypa
         statreport.fit("y ~ x1 + x2 + age + C(region)", path)
         survivors = [o for o in gc.get_objects()
                      if isinstance(o, pd.DataFrame) and len(o) == len(frame) and o is not frame]
+        frozen = gc.get_freeze_count()
     finally:
         gc.enable()
     assert survivors == []
+    assert frozen == 0  # what fit froze for its collection is unfrozen
+
+
+def test_a_callers_frozen_objects_stay_frozen(benchmark_like):
+    import gc
+
+    _, path = benchmark_like
+    marker = [object()]
+    gc.freeze()
+    try:
+        statreport.fit("y ~ x1 + C(region)", path)
+        # the permanent generation is not among the collector's objects
+        assert not any(o is marker for o in gc.get_objects())
+    finally:
+        gc.unfreeze()
+    assert any(o is marker for o in gc.get_objects())
 
 
 def test_fast_perfect_prediction_check_warns_as_statsmodels_does():
