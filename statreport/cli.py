@@ -304,11 +304,10 @@ def run() -> NoReturn:
     """The console entry point: `main` with the garbage collector off, then exit
     without the interpreter's teardown.
 
-    The collector's passes over the 220,000 objects the imports make cost
-    0.1-0.2 s a run (with the one collection below: tutorial 1.62 -> 1.51 s,
-    1e6 rows 2.81 -> 2.74 s);
-    reference counting frees the rest, and `fit` collects once where pandas
-    leaves a large data frame in reference cycles. Tearing down a process
+    The collector's passes over the 190,000 objects the imports make cost
+    0.1-0.2 s a run (tutorial 1.62 -> 1.51 s, 1e6 rows 2.81 -> 2.74 s when
+    this was measured); reference counting frees the rest, and `fit` collects
+    the cycles in which formulaic leaves the data frame. Tearing down a process
     that held a million-row design takes about half a second (freeing every
     object and module); the reports are written and synced by then, so the
     process flushes its streams and ends at once.
@@ -316,29 +315,10 @@ def run() -> NoReturn:
     import gc
 
     gc.disable()
-    _tune_malloc()
     code = main()
     sys.stdout.flush()
     sys.stderr.flush()
     os._exit(code)
-
-
-def _tune_malloc() -> None:
-    """Keep large freed blocks for reuse (glibc): Newton's per-iteration temporaries
-    then reuse memory instead of faulting in fresh pages (15% faster fits at 1e6 rows)."""
-    if not sys.platform.startswith("linux"):
-        return
-    import ctypes
-
-    try:
-        libc = ctypes.CDLL(None)  # the process's own symbols, libc's among them
-        # blocks up to 256 MiB come from the heap, and up to 256 MiB of freed heap is
-        # kept: a 1e6 x 14 design's temporaries are reused, yet a 1e7-row run does not
-        # keep gigabytes of freed columns resident (1 GiB limits cost 1.2 GiB of peak)
-        libc.mallopt(-3, 256 << 20)  # M_MMAP_THRESHOLD
-        libc.mallopt(-1, 256 << 20)  # M_TRIM_THRESHOLD
-    except (OSError, AttributeError):
-        pass
 
 
 if __name__ == "__main__":  # pragma: no cover
