@@ -142,11 +142,9 @@ def fit(
             ESTIMATION_MODULES,
         )
     from .crosscheck import compare, start_refit
-    from .curves import full_roc, rank
     from .design import build_design
     from .estimate import fit_mle
     from .formula import parse_formula
-    from .inference import fit_statistics
 
     parsed = parse_formula(formula, allow_python=allow_python_formula)
     with _collecting_new_cycles():  # the data frame is freed on leaving
@@ -206,28 +204,42 @@ def fit(
                 raise
 
     with stage("summarizing"):  # while a forked refit, if any, still runs
-        ranked = rank(design.y, estimate.probabilities)
-        fpr, tpr, auc = full_roc(ranked)
-        fit_stats = fit_statistics(estimate, design.y, has_intercept=design.has_intercept)
+        summary = _summarize(design, estimate, threshold=threshold, ci_level=ci_level)
     with stage("cross-checking"):
         crosscheck = compare(design, estimate, pending.result(), threshold=threshold, penalty=spec)
         result = _assemble(
-            parsed, design, estimate, provenance, crosscheck, fit_stats, extra_warnings,
-            threshold=threshold, ci_level=ci_level, auc=auc, roc=(fpr, tpr), ranked=ranked, title=title,
-            date=date, penalty_info=penalty_info, refit_rows=refit_rows,
+            parsed, design, estimate, provenance, summary, crosscheck, extra_warnings,
+            ci_level=ci_level, title=title, date=date, penalty_info=penalty_info,
+            refit_rows=refit_rows,
         )
     return result
 
 
+def _summarize(design, estimate, *, threshold: float, ci_level: float) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+    """The result's parts that the cross-check does not touch: computed while a
+    forked refit may still run. Keyed by `FitResult` field."""
+    from .classification import classify
+    from .curves import figure_data, full_roc, rank
+    from .inference import coefficient_table, fit_statistics, pseudo_r2
+
+    y, probabilities = design.y, estimate.probabilities
+    ranked = rank(y, probabilities)  # one sort for the ROC curve and the calibration groups
+    fpr, tpr, auc = full_roc(ranked)
+    fit_stats = fit_statistics(estimate, y, has_intercept=design.has_intercept)
+    return {
+        "fit": fit_stats,
+        "pseudo_r2": pseudo_r2(fit_stats, y, probabilities),
+        "coefficient_rows": coefficient_table(estimate, design.column_names, ci_level=ci_level),
+        "classification": classify(y, probabilities, threshold=threshold, auc=auc),
+        "figures": figure_data(design, estimate.params, ranked, (fpr, tpr), threshold=threshold),
+    }
+
+
 def _assemble(  # type: ignore[no-untyped-def]
-    parsed, design, estimate, provenance, crosscheck, fit_stats, extra_warnings, *,
-    threshold, ci_level, auc, roc, ranked, title, date, penalty_info, refit_rows,
+    parsed, design, estimate, provenance, summary, crosscheck, extra_warnings, *,
+    ci_level, title, date, penalty_info, refit_rows,
 ) -> FitResult:
     """Gather the pure computations into the one frozen result."""
-    from .classification import classify
-    from .curves import figure_data
-    from .inference import coefficient_table, pseudo_r2
-
     warnings = _assemble_warnings(design, estimate, crosscheck) + tuple(extra_warnings)
     return FitResult(
         model=ModelInfo(
@@ -240,19 +252,15 @@ def _assemble(  # type: ignore[no-untyped-def]
             categoricals=design.categoricals,
         ),
         data=provenance,
-        fit=fit_stats,
-        pseudo_r2=pseudo_r2(fit_stats, design.y, estimate.probabilities),
-        coefficient_rows=coefficient_table(estimate, design.column_names, ci_level=ci_level),
-        classification=classify(design.y, estimate.probabilities, threshold=threshold, auc=auc),
         crosscheck=crosscheck,
         ci_level=ci_level,
         warnings=warnings,
         versions=_versions(crosscheck.version),
         title=title,
         date=_report_date(date),
-        figures=figure_data(design, estimate.params, ranked, roc, threshold=threshold),
         penalty=penalty_info,
         refit_rows=refit_rows,
+        **summary,
     )
 
 
