@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from . import _version
 from .errors import UsageError
 from .progress import StageHook, Stages
-from .result import DataProvenance, FitResult, ModelInfo, PenaltyInfo, ReportWarning
+from .result import DataProvenance, FigureInputs, FitResult, ModelInfo, PenaltyInfo, ReportWarning
 
 T = TypeVar("T")
 
@@ -47,6 +47,7 @@ def fit(
     cv_rule: str = "min",
     refit: bool = False,
     on_stage: StageHook | None = None,
+    on_figure_inputs: Callable[[FigureInputs], object] | None = None,
 ) -> FitResult:
     """Fit a logistic regression and assemble the complete report.
 
@@ -95,6 +96,10 @@ def fit(
     on_stage : callable, optional
         Called as ``on_stage(name, seconds)`` when a stage starts (seconds < 0)
         and ends; the command line uses it for progress and --verbose timings.
+    on_figure_inputs : callable, optional
+        Called once with the `FigureInputs` (what the figures draw) as soon as
+        they are known, before the scikit-learn cross-check ends; the command
+        line starts drawing the figures then, while a large refit still runs.
 
     Returns
     -------
@@ -205,14 +210,41 @@ def fit(
 
     with stage("summarizing"):  # while a forked refit, if any, still runs
         summary = _summarize(design, estimate, threshold=threshold, ci_level=ci_level)
+    model = ModelInfo(
+        formula=parsed.text,
+        outcome=design.outcome,
+        positive_class=design.positive_class,
+        method=estimate.method,
+        n_params=len(design.column_names),
+        has_intercept=design.has_intercept,
+        categoricals=design.categoricals,
+    )
+    if on_figure_inputs is not None:
+        try:
+            on_figure_inputs(FigureInputs(
+                model=model, coefficient_rows=summary["coefficient_rows"],
+                classification=summary["classification"], ci_level=ci_level,
+                figures=summary["figures"], penalty=penalty_info,
+            ))
+        except BaseException:
+            pending.cancel()
+            raise
     with stage("cross-checking"):
         crosscheck = compare(design, estimate, pending.result(), threshold=threshold, penalty=spec)
-        result = _assemble(
-            parsed, design, estimate, provenance, summary, crosscheck, extra_warnings,
-            ci_level=ci_level, title=title, date=date, penalty_info=penalty_info,
+        warnings = _assemble_warnings(design, estimate, crosscheck) + tuple(extra_warnings)
+        return FitResult(
+            model=model,
+            data=provenance,
+            crosscheck=crosscheck,
+            ci_level=ci_level,
+            warnings=warnings,
+            versions=_versions(crosscheck.version),
+            title=title,
+            date=_report_date(date),
+            penalty=penalty_info,
             refit_rows=refit_rows,
+            **summary,
         )
-    return result
 
 
 def _summarize(design, estimate, *, threshold: float, ci_level: float) -> dict[str, Any]:  # type: ignore[no-untyped-def]
@@ -233,35 +265,6 @@ def _summarize(design, estimate, *, threshold: float, ci_level: float) -> dict[s
         "classification": classify(y, probabilities, threshold=threshold, auc=auc),
         "figures": figure_data(design, estimate.params, ranked, (fpr, tpr), threshold=threshold),
     }
-
-
-def _assemble(  # type: ignore[no-untyped-def]
-    parsed, design, estimate, provenance, summary, crosscheck, extra_warnings, *,
-    ci_level, title, date, penalty_info, refit_rows,
-) -> FitResult:
-    """Gather the pure computations into the one frozen result."""
-    warnings = _assemble_warnings(design, estimate, crosscheck) + tuple(extra_warnings)
-    return FitResult(
-        model=ModelInfo(
-            formula=parsed.text,
-            outcome=design.outcome,
-            positive_class=design.positive_class,
-            method=estimate.method,
-            n_params=len(design.column_names),
-            has_intercept=design.has_intercept,
-            categoricals=design.categoricals,
-        ),
-        data=provenance,
-        crosscheck=crosscheck,
-        ci_level=ci_level,
-        warnings=warnings,
-        versions=_versions(crosscheck.version),
-        title=title,
-        date=_report_date(date),
-        penalty=penalty_info,
-        refit_rows=refit_rows,
-        **summary,
-    )
 
 
 def _penalty_info(design, estimate, spec, cv) -> PenaltyInfo:  # type: ignore[no-untyped-def]

@@ -4,10 +4,11 @@ On the 2-core benchmark machine, pandas and scipy.stats take about 1.1 s to
 import before any estimation can start, and the renderers need neither: the
 command line forks the helper first thing, and it imports matplotlib, Jinja
 and WeasyPrint (0.4, 0.05 and 0.75 s) while the main process imports the
-estimation libraries and reads the data. Once the fit is done the main
-process sends the frozen result; the helper draws the figures, half of them
-in a copy of itself forked for the purpose (`in_two`), and renders the
-documents while the main process renders the JSON. (The scikit-learn
+estimation libraries and reads the data. As soon as the fit knows what the
+figures draw (`FigureInputs`, before its cross-check ends) the main process
+sends that, and the helper draws the figures, half of them in a copy of
+itself forked for the purpose (`in_two`); once the result is complete it
+renders the documents while the main process renders the JSON. (The scikit-learn
 cross-check of a large fit runs in a process forked at fit time, which shares
 the design matrix copy-on-write; see `statreport.crosscheck.start_refit`.)
 

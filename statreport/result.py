@@ -222,6 +222,24 @@ class PenaltyInfo:
     cv: CrossValidation | None = None
 
 
+@dataclass(frozen=True, eq=False)
+class FigureInputs:
+    """What the report's figures draw: the parts of a `FitResult` known before
+    its scikit-learn cross-check ends.
+
+    `statreport.fit` hands it to ``on_figure_inputs`` as soon as it exists, so
+    the figures can be drawn while a large refit still runs; the `FitResult`
+    that follows has the same values.
+    """
+
+    model: ModelInfo
+    coefficient_rows: tuple[Coefficient, ...]
+    classification: Classification
+    ci_level: float
+    figures: FigureData | None = field(default=None, repr=False)
+    penalty: PenaltyInfo | None = None
+
+
 @dataclass(frozen=True)
 class FitResult:
     """Everything a statreport report says, as plain immutable data.

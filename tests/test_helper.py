@@ -203,3 +203,30 @@ def test_cli_reports_are_identical_with_and_without_the_helper(tmp_path):
         )
         outputs.append([(folder / n).read_bytes() for n in ("r.json", "r.html", "r.pdf")])
     assert outputs[0] == outputs[1]
+
+
+@pytest.mark.parametrize("options", [
+    {"formula": "y ~ x", "data": "tutorial.csv"},
+    {"formula": "vote ~ age + income + self_lr + C(party)", "data": "anes96.csv",
+     "positive": "Dole", "penalty": "l1", "alpha": "cv", "folds": 3},
+], ids=["mle", "lasso-cv"])
+def test_figures_drawn_ahead_of_the_cross_check_are_the_results_figures(options):
+    # the command line draws them from fit's FigureInputs while the cross-check runs
+    import statreport
+    from statreport.report import draw_ahead, render_documents
+    from statreport.report.figures import render_figures
+
+    options = dict(options)
+    formula, data = options.pop("formula"), EXAMPLES / options.pop("data")
+    handed = []
+    result = statreport.fit(formula, data, on_figure_inputs=handed.append, **options)
+    assert len(handed) == 1
+    ahead = draw_ahead(handed[0])
+    assert ahead == render_figures(result)
+    assert render_documents(result, ("html",), "a4", ahead) == render_documents(result, ("html",), "a4")
+
+
+def test_figures_that_cannot_be_drawn_ahead_are_drawn_with_the_report():
+    from statreport.report import draw_ahead
+
+    assert draw_ahead(object()) is None  # render_documents then draws them, raising a RenderError

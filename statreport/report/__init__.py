@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..errors import RenderError, UsageError
-from ..result import FitResult
+from ..result import FigureInputs, FitResult
 
 if TYPE_CHECKING:  # pragma: no cover
     from .figures import Figure
@@ -109,17 +109,35 @@ def warm_up(formats: set[str]) -> None:
                     '<style>code { font-family: "DejaVu Sans Mono" }</style>')
 
 
-def render_documents(result: FitResult, formats: tuple[str, ...], page_size: str) -> dict[str, bytes]:
+def draw_ahead(inputs: FigureInputs) -> tuple[Figure, ...] | None:
+    """The figures, drawn before the result is complete, for `render_documents`;
+    None if drawing failed (`render_documents` then draws them again, and the
+    failure is reported like any rendering failure)."""
+    from .figures import render_figures_in_two
+
+    try:
+        return render_figures_in_two(inputs)
+    except Exception:  # noqa: BLE001 - raised again, as a RenderError, when the report is rendered
+        return None
+
+
+def render_documents(
+    result: FitResult,
+    formats: tuple[str, ...],
+    page_size: str,
+    figures: tuple[Figure, ...] | None = None,
+) -> dict[str, bytes]:
     """The HTML and PDF reports named in ``formats``, their figures drawn once.
 
-    For the command line's helper process: the figures are drawn half there,
-    half in a forked copy of it (`statreport.helper.in_two`).
+    For the command line's helper process: ``figures`` are the ones it drew
+    from the result's `FigureInputs`, if it did; otherwise they are drawn
+    here, half of them in a forked copy of this process (`statreport.helper.in_two`).
     """
     from .figures import render_figures_in_two
 
     # drawn when `render` first asks, so a failure there is a RenderError like any other
-    figures = cache(partial(render_figures_in_two, result))
-    return {fmt: render(result, fmt, page_size=page_size, figures=figures) for fmt in formats}
+    source = (lambda: figures) if figures is not None else cache(partial(render_figures_in_two, result))
+    return {fmt: render(result, fmt, page_size=page_size, figures=source) for fmt in formats}
 
 
 def write_report(

@@ -5,7 +5,8 @@ stays a dollar sign, text kept as SVG text in DejaVu Sans (the report's own
 font, installed with the PDF's requirements; ten times fewer SVG nodes than
 text drawn as paths, which WeasyPrint renders slowly), a fixed
 ``svg.hashsalt`` and no date metadata so the same result gives the same bytes. Every figure draws
-from the small frozen data in ``FitResult.figures``, never from raw rows.
+from the small frozen data in ``FitResult.figures``, never from raw rows, and
+needs nothing the cross-check decides: `FigureInputs` is enough.
 """
 
 from __future__ import annotations
@@ -18,8 +19,11 @@ from dataclasses import dataclass
 from functools import lru_cache, partial
 from typing import Any
 
-from ..result import FitResult, levels_by_column
+from ..result import FigureInputs, FitResult, levels_by_column
 from . import labels
+
+#: What a figure is drawn from: a whole result, or the part of it known before its cross-check.
+Drawable = FitResult | FigureInputs
 
 INK = "#1c2330"
 BLUE = "#1f4e79"
@@ -101,14 +105,14 @@ def _text_width(texts: list[str], size: float | None = None) -> float:
     return max(widths, default=0.0) / 72.0
 
 
-def term_labels(result: FitResult) -> dict[str, str]:
+def term_labels(result: Drawable) -> dict[str, str]:
     """Readable labels for design columns: 'party: weak democrat' for a dummy column."""
     mapping = {column: f"{cat.variable}: {level}"
                for column, (cat, level) in levels_by_column(result.model.categoricals).items()}
     return {row.term: mapping.get(row.term, row.term) for row in result.coefficient_rows}
 
 
-def forest_plot(result: FitResult) -> bytes:
+def forest_plot(result: Drawable) -> bytes:
     names = term_labels(result)
     rows = [r for r in result.coefficient_rows if r.term != "Intercept" and not r.separated]
     height = 0.9 + 0.28 * max(len(rows), 1)
@@ -157,7 +161,7 @@ def _plain_log_ticks(ax: Any, values: list[float]) -> None:
     ax.xaxis.set_minor_formatter(NullFormatter())
 
 
-def roc_plot(result: FitResult) -> bytes:
+def roc_plot(result: Drawable) -> bytes:
     assert result.figures is not None
     roc = result.figures.roc
 
@@ -183,7 +187,7 @@ def _unit_square(figure: Any, diagonal: str, xlabel: str, ylabel: str) -> Any:
     return ax
 
 
-def calibration_plot(result: FitResult) -> bytes:
+def calibration_plot(result: Drawable) -> bytes:
     assert result.figures is not None
     bins = result.figures.calibration
 
@@ -197,7 +201,7 @@ def calibration_plot(result: FitResult) -> bytes:
     return _svg(draw, (3.6, 3.5))
 
 
-def probability_plot(result: FitResult) -> bytes:
+def probability_plot(result: Drawable) -> bytes:
     assert result.figures is not None
     hist = result.figures.histogram
     threshold = result.classification.threshold
@@ -222,7 +226,7 @@ def probability_plot(result: FitResult) -> bytes:
     return _svg(draw, (3.6, 3.5))
 
 
-def confusion_plot(result: FitResult) -> bytes:
+def confusion_plot(result: Drawable) -> bytes:
     c = result.classification
     counts = [[c.tn, c.fp], [c.fn, c.tp]]
     total = max(c.tn + c.fp + c.fn + c.tp, 1)
@@ -246,7 +250,7 @@ def confusion_plot(result: FitResult) -> bytes:
     return _svg(draw, (3.4, 3.1))
 
 
-def effect_plot(result: FitResult) -> bytes:
+def effect_plot(result: Drawable) -> bytes:
     assert result.figures is not None and result.figures.effect is not None
     effect = result.figures.effect
 
@@ -276,7 +280,7 @@ def effect_plot(result: FitResult) -> bytes:
     return _svg(draw, (7.2, 3.2), Margins(between=0.75))
 
 
-def cv_plot(result: FitResult) -> bytes:
+def cv_plot(result: Drawable) -> bytes:
     assert result.penalty is not None and result.penalty.cv is not None
     cv = result.penalty.cv
 
@@ -299,7 +303,7 @@ def cv_plot(result: FitResult) -> bytes:
     return _svg(draw, (6.0, 3.0))
 
 
-def path_plot(result: FitResult) -> bytes:
+def path_plot(result: Drawable) -> bytes:
     assert result.penalty is not None and result.penalty.cv is not None
     cv = result.penalty.cv
     names = term_labels(result)
@@ -336,18 +340,18 @@ def warm_up() -> None:
     _svg(draw, (2.0, 2.0))
 
 
-def render_figures(result: FitResult) -> tuple[Figure, ...]:
+def render_figures(result: Drawable) -> tuple[Figure, ...]:
     """Every figure the report shows, in display order (drawn once per result)."""
     return _render_figures(result)
 
 
 @lru_cache(maxsize=4)
-def _render_figures(result: FitResult) -> tuple[Figure, ...]:
+def _render_figures(result: Drawable) -> tuple[Figure, ...]:
     return tuple(Figure(key, title, caption, draw(result))
                  for key, title, caption, draw in figure_plan(result))
 
 
-def render_figures_in_two(result: FitResult) -> tuple[Figure, ...]:
+def render_figures_in_two(result: Drawable) -> tuple[Figure, ...]:
     """`render_figures`, half of the figures drawn in a forked copy of this process.
 
     For the command line's helper: it has nothing else to do while it draws,
@@ -361,10 +365,10 @@ def render_figures_in_two(result: FitResult) -> tuple[Figure, ...]:
                  for (key, title, caption, _), svg in zip(plan, svgs, strict=True))
 
 
-FigurePlan = list[tuple[str, str, str, Callable[[FitResult], bytes]]]
+FigurePlan = list[tuple[str, str, str, Callable[[Drawable], bytes]]]
 
 
-def figure_plan(result: FitResult) -> FigurePlan:
+def figure_plan(result: Drawable) -> FigurePlan:
     """The report's figures in display order: key, title, caption and how to draw it."""
     plan: FigurePlan = []
     if result.penalty is not None and result.penalty.cv is not None:
