@@ -26,10 +26,11 @@ from .errors import (
 
 if TYPE_CHECKING:  # pragma: no cover
     from .api import fit
-    from .result import FitResult
+    from .result import FigureInputs, FitResult
 
 __all__ = [
     "DataError",
+    "FigureInputs",
     "FitError",
     "FitResult",
     "FormulaError",
@@ -47,8 +48,8 @@ def __getattr__(name: str) -> Any:
         from .api import fit
 
         return fit
-    if name == "FitResult":
-        from .result import FitResult
+    if name in ("FitResult", "FigureInputs"):
+        from . import result
 
-        return FitResult
+        return getattr(result, name)
     raise AttributeError(f"module 'statreport' has no attribute {name!r}")

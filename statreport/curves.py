@@ -99,6 +99,8 @@ def calibration_bins(ranked: Ranked, bins: int = 10) -> tuple[CalibrationBin, ..
     events = np.concatenate([[0.0], np.cumsum(y)])
     shared = events[cuts]
     for i, cut in enumerate(cuts[1:-1], start=1):
+        if cut >= n:  # fewer rows than groups: the last groups are empty
+            continue
         low = int(np.searchsorted(p, p[cut], side="left"))
         if low < cut:  # the tie run [low, high) straddles the cut
             high = int(np.searchsorted(p, p[cut], side="right"))

@@ -161,6 +161,39 @@ def test_the_data_frame_is_freed_with_the_collector_off(benchmark_like):
     assert frozen == 0  # what fit froze for its collection is unfrozen
 
 
+def test_fits_in_threads_free_their_frames_with_the_collector_off(benchmark_like):
+    # gc.freeze is process-wide: concurrent fits take turns freezing and collecting
+    import gc
+    import threading
+
+    frame, path = benchmark_like
+    statreport.fit("y ~ x1 + C(region)", path)  # imports first
+    gc.collect()
+    gc.disable()
+    try:
+        errors = []
+
+        def one(formula):
+            try:
+                statreport.fit(formula, path)
+            except BaseException as exc:  # noqa: BLE001 - reported below
+                errors.append(exc)
+
+        threads = [threading.Thread(target=one, args=(f,)) for f in
+                   ("y ~ x1 + C(region)", "y ~ x2 + age", "y ~ x3 + x4 + C(region)")]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        survivors = [o for o in gc.get_objects()
+                     if isinstance(o, pd.DataFrame) and len(o) == len(frame) and o is not frame]
+        frozen = gc.get_freeze_count()
+    finally:
+        gc.enable()
+    assert errors == []
+    assert survivors == [] and frozen == 0
+
+
 def test_a_callers_frozen_objects_stay_frozen(benchmark_like):
     import gc
 

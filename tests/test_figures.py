@@ -66,6 +66,15 @@ def test_calibration_bins_are_deciles_of_the_sorted_predictions():
                                rtol=1e-15)
 
 
+def test_calibration_bins_of_fewer_rows_than_groups():
+    assert calibration_bins(rank(np.array([]), np.array([]))) == ()
+    (only,) = calibration_bins(rank(np.array([1.0]), np.array([0.3])))
+    assert (only.mean_predicted, only.observed_rate, only.count) == (0.3, 1.0, 1)
+    bins = calibration_bins(rank(np.array([0.0, 1.0, 1.0]), np.array([0.2, 0.6, 0.9])))
+    assert [b.count for b in bins] == [2, 1]
+    assert [b.observed_rate for b in bins] == [0.5, 1.0]
+
+
 def test_calibration_bins_do_not_depend_on_the_order_of_tied_rows():
     rng = np.random.default_rng(2)
     p = rng.integers(1, 4, 1000) / 4  # three values: every group edge falls in a tie run

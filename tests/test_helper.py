@@ -205,19 +205,36 @@ def test_cli_reports_are_identical_with_and_without_the_helper(tmp_path):
     assert outputs[0] == outputs[1]
 
 
+def _quasi_separated(folder):
+    import pandas as pd
+
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame({"x": rng.normal(size=200), "g": rng.choice(["a", "b", "c"], 200)})
+    frame["y"] = (rng.random(200) < 0.4).astype(int)
+    frame.loc[frame["g"] == "c", "y"] = 1  # g = c predicts y = 1 perfectly
+    frame.to_csv(folder / "q.csv", index=False)
+    return folder / "q.csv"
+
+
 @pytest.mark.parametrize("options", [
     {"formula": "y ~ x", "data": "tutorial.csv"},
     {"formula": "vote ~ age + income + self_lr + C(party)", "data": "anes96.csv",
      "positive": "Dole", "penalty": "l1", "alpha": "cv", "folds": 3},
-], ids=["mle", "lasso-cv"])
-def test_figures_drawn_ahead_of_the_cross_check_are_the_results_figures(options):
+    {"formula": "vote ~ age + income + self_lr + C(party)", "data": "anes96.csv",
+     "positive": "Dole", "penalty": "l2", "alpha": 0.01},
+    {"formula": "vote ~ age + income + self_lr + C(party)", "data": "anes96.csv",
+     "positive": "Dole", "penalty": "l1", "alpha": 0.02, "refit": True},
+    {"formula": "y ~ x + g", "data": None},
+], ids=["mle", "lasso-cv", "ridge", "lasso-refit", "quasi-separated"])
+def test_figures_drawn_ahead_of_the_cross_check_are_the_results_figures(options, tmp_path):
     # the command line draws them from fit's FigureInputs while the cross-check runs
     import statreport
     from statreport.report import draw_ahead, render_documents
     from statreport.report.figures import render_figures
 
     options = dict(options)
-    formula, data = options.pop("formula"), EXAMPLES / options.pop("data")
+    formula, data = options.pop("formula"), options.pop("data")
+    data = EXAMPLES / data if data else _quasi_separated(tmp_path)
     handed = []
     result = statreport.fit(formula, data, on_figure_inputs=handed.append, **options)
     assert len(handed) == 1
@@ -230,3 +247,25 @@ def test_figures_that_cannot_be_drawn_ahead_are_drawn_with_the_report():
     from statreport.report import draw_ahead
 
     assert draw_ahead(object()) is None  # render_documents then draws them, raising a RenderError
+
+
+def test_the_command_line_draws_the_figures_ahead_and_renders_with_them(tmp_path, monkeypatch):
+    from statreport import cli
+    from statreport.helper import Pending
+
+    class Recording:  # a helper that runs every request here, in order
+        def __init__(self):
+            self.calls = []
+
+        def submit(self, func, *args):
+            self.calls.append((func.__name__, args))
+            return Pending(None, func, args)
+
+    recording = Recording()
+    args = cli.build_parser().parse_args(
+        ["fit", "y ~ x", str(EXAMPLES / "tutorial.csv"), "-o", str(tmp_path / "t.html"), "-q"])
+    assert cli._fit_and_write(args, recording, {"html"}) == 0
+    assert [name for name, _ in recording.calls] == ["draw_ahead", "render_documents"]
+    drawn = recording.calls[1][1][3]  # render_documents(result, formats, page_size, figures)
+    assert drawn is not None and [f.key for f in drawn][:2] == ["forest", "effect"]
+    assert (tmp_path / "t.html").read_bytes().count(b"data:image/svg+xml;base64,") == len(drawn)
