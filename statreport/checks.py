@@ -84,7 +84,10 @@ def check_text_columns(
         if name in plain_terms and len(values):
             sample = values.iloc[: 1000].astype(str)
             numeric_looking = sample.map(lambda v: bool(_NUMBER_AS_TEXT.match(v)))
-            if numeric_looking.mean() > 0.9:
+            # mostly numbers, or (in a short file) numbers and a single word
+            single_stray = (sample[~numeric_looking].nunique() == 1
+                            and numeric_looking.sum() >= max(2, (~numeric_looking).sum() + 1))
+            if numeric_looking.mean() > 0.9 or single_stray:
                 text = values.astype(str)
                 strays = text[~text.map(lambda v: bool(_NUMBER_AS_TEXT.match(v)))]
                 if len(strays):  # a number column with a few cells that are not numbers

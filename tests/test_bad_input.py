@@ -207,6 +207,28 @@ def test_a_stray_word_in_a_number_column_is_named_with_its_line(tmp_path, capsys
     assert "C(x)" in err
 
 
+@pytest.mark.parametrize("rows", [3, 5])
+def test_a_stray_word_in_a_short_number_column_is_named_too(tmp_path, capsys, rows):
+    # too few rows for "over 90% numbers", but numbers and one word are a number column
+    data = tmp_path / "short.csv"
+    lines = ["y,x"] + [f"{i % 2},{i * 0.37 + 1:.2f}" for i in range(rows)]
+    lines[2] = "1,abc"
+    data.write_text("\n".join(lines) + "\n")
+    code, err = run(tmp_path, capsys, "y ~ x", data)
+    assert code == 3
+    assert "'abc' on data row 2 (line 3 of the file) is not a number" in err
+
+
+def test_a_text_column_of_words_is_still_a_categorical(tmp_path, capsys):
+    data = tmp_path / "words.csv"
+    levels = ["low", "low", "high", "1", "high", "low", "high", "mid", "low", "high", "mid", "high"]
+    lines = ["y,g"] + [f"{i % 2},{level}" for i, level in enumerate(levels)]
+    data.write_text("\n".join(lines) + "\n")
+    code, err = run(tmp_path, capsys, "y ~ g", data)
+    assert code == 0, err  # fitted with g's levels (and its warnings)
+    assert "is not a number" not in err and "written as text" not in err
+
+
 def test_decimal_comma_option_reads_them(tmp_path, capsys):
     frame = pd.DataFrame({"y": [0, 1, 0, 0, 1, 1, 1, 0, 1, 1], "x": [f"{i},5" for i in range(10)]})
     frame.to_csv(tmp_path / "n.csv", index=False, sep=";")
