@@ -12,13 +12,26 @@ import os
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from . import _version
 from .errors import UsageError
 from .progress import StageHook, Stages
-from .result import DataProvenance, FigureInputs, FitResult, ModelInfo, PenaltyInfo, ReportWarning
+from .result import (
+    Classification,
+    Coefficient,
+    DataProvenance,
+    FigureData,
+    FigureInputs,
+    FitResult,
+    FitStatistics,
+    ModelInfo,
+    PenaltyInfo,
+    PseudoR2,
+    ReportWarning,
+)
 
 T = TypeVar("T")
 
@@ -223,9 +236,9 @@ def fit(
         )
         if on_figure_inputs is not None:
             on_figure_inputs(FigureInputs(
-                model=model, coefficient_rows=summary["coefficient_rows"],
-                classification=summary["classification"], ci_level=ci_level,
-                figures=summary["figures"], penalty=penalty_info,
+                model=model, coefficient_rows=summary.coefficient_rows,
+                classification=summary.classification, ci_level=ci_level,
+                figures=summary.figures, penalty=penalty_info,
             ))
     except BaseException:
         pending.cancel()
@@ -236,21 +249,36 @@ def fit(
         return FitResult(
             model=model,
             data=provenance,
+            fit=summary.fit,
+            pseudo_r2=summary.pseudo_r2,
+            coefficient_rows=summary.coefficient_rows,
+            classification=summary.classification,
             crosscheck=crosscheck,
             ci_level=ci_level,
             warnings=warnings,
             versions=_versions(crosscheck.version),
             title=title,
             date=_report_date(date),
+            figures=summary.figures,
             penalty=penalty_info,
             refit_rows=refit_rows,
-            **summary,
         )
 
 
-def _summarize(design, estimate, *, threshold: float, ci_level: float) -> dict[str, Any]:  # type: ignore[no-untyped-def]
-    """The result's parts that the cross-check does not touch: computed while a
-    forked refit may still run. Keyed by `FitResult` field."""
+@dataclass(frozen=True)
+class _Summary:
+    """The result's parts that the cross-check does not touch."""
+
+    fit: FitStatistics
+    pseudo_r2: PseudoR2
+    coefficient_rows: tuple[Coefficient, ...]
+    classification: Classification
+    figures: FigureData
+
+
+def _summarize(design, estimate, *, threshold: float, ci_level: float) -> _Summary:  # type: ignore[no-untyped-def]
+    """The result's parts that the cross-check does not touch, computed while a
+    forked refit may still run."""
     from .classification import classify
     from .curves import figure_data, full_roc, rank
     from .inference import coefficient_table, fit_statistics, pseudo_r2
@@ -259,13 +287,13 @@ def _summarize(design, estimate, *, threshold: float, ci_level: float) -> dict[s
     ranked = rank(y, probabilities)  # one sort for the ROC curve and the calibration groups
     fpr, tpr, auc = full_roc(ranked)
     fit_stats = fit_statistics(estimate, y, has_intercept=design.has_intercept)
-    return {
-        "fit": fit_stats,
-        "pseudo_r2": pseudo_r2(fit_stats, y, probabilities),
-        "coefficient_rows": coefficient_table(estimate, design.column_names, ci_level=ci_level),
-        "classification": classify(y, probabilities, threshold=threshold, auc=auc),
-        "figures": figure_data(design, estimate.params, ranked, (fpr, tpr), threshold=threshold),
-    }
+    return _Summary(
+        fit=fit_stats,
+        pseudo_r2=pseudo_r2(fit_stats, y, probabilities),
+        coefficient_rows=coefficient_table(estimate, design.column_names, ci_level=ci_level),
+        classification=classify(y, probabilities, threshold=threshold, auc=auc),
+        figures=figure_data(design, estimate.params, ranked, (fpr, tpr), threshold=threshold),
+    )
 
 
 def _penalty_info(design, estimate, spec, cv) -> PenaltyInfo:  # type: ignore[no-untyped-def]
