@@ -569,9 +569,11 @@ def main(argv: list[str] | None = None) -> int:
         "timestamp": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "formula": FORMULA,
         "commands": {
-            "statreport": [statreport, "fit", FORMULA, "<csv>", "-o", "<tmp>/r.html",
+            # command names only: the results are committed, this machine's paths are not
+            "statreport": [Path(statreport).name, "fit", FORMULA, "<csv>", "-o", "<tmp>/r.html",
                            "-o", "<tmp>/r.json", "--quiet"],
-            "plain": [args.python, "benchmarks/plain_statsmodels.py", "<csv>", "--out", "<tmp>/plain.json"],
+            "plain": [Path(args.python).name, "benchmarks/plain_statsmodels.py", "<csv>", "--out",
+                      "<tmp>/plain.json"],
         },
         "machine": machine_info(args.python),
         "load_average_start": load_average(),
