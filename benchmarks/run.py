@@ -260,6 +260,26 @@ def machine_info(python: str) -> dict:
     }
 
 
+#: A fixed CPU-bound loop in a fresh process: its time says how fast the machine is just
+#: then. On a shared VM that moves by tens of percent within the hour, and every wall
+#: time with it; compare runs only when their calibrations are close.
+CALIBRATION = "sum(i * i for i in range(3_000_000))"
+CALIBRATION_RUNS = 3
+
+
+def calibrate(python: str) -> float | None:
+    """Median seconds of `CALIBRATION` in `CALIBRATION_RUNS` fresh processes (start included)."""
+    times = []
+    for _ in range(CALIBRATION_RUNS):
+        start = time.perf_counter()
+        try:
+            subprocess.run([python, "-c", CALIBRATION], check=True, timeout=120)
+        except (OSError, subprocess.SubprocessError):
+            return None
+        times.append(time.perf_counter() - start)
+    return round(statistics.median(times), 3)
+
+
 def load_average() -> list[float] | None:
     """1, 5 and 15 minute load averages: other work on the machine slows every timing."""
     try:
@@ -372,6 +392,12 @@ def fmt(value: float | None, digits: int = 2) -> str:
     return f"{value:,.{digits}f}"
 
 
+def calibration_text(report: dict) -> str:
+    return (f"`{CALIBRATION}` took {fmt(report.get('calibration_start_s'), 3)} s at the start and "
+            f"{fmt(report.get('calibration_end_s'), 3)} s at the end (median of {CALIBRATION_RUNS} "
+            "fresh processes; lower is faster)")
+
+
 def ratio(value: float | None) -> str:
     return "—" if value is None else f"{value:.1f}x"
 
@@ -408,6 +434,7 @@ def render_markdown(report: dict) -> str:
         f"- `statreport --help`: {fmt(x.get('help_wall_s'), 3)} s (median of {HELP_RUNS} cold processes)",
         f"- tutorial example (`statreport fit \"y ~ x\" examples/tutorial.csv -o t.html`): "
         f"{fmt(x.get('tutorial_wall_s'), 3)} s (median of {TUTORIAL_RUNS})",
+        f"- machine speed: {calibration_text(report)}",
         "",
         "## Targets",
         "",
@@ -491,6 +518,7 @@ def print_table(report: dict) -> None:
         print(f"  [{t['status']:>7}] {t['target']}: {shown}")
     m = report["machine"]
     print()
+    print(f"machine speed: {calibration_text(report)}")
     print(f"machine: {m['cpu']}, {m['cores']} cores ({m['usable_cores']} usable), RAM {m['ram_gib']} GiB")
     print(f"python {m.get('python')}; " + ", ".join(
         f"{k} {v}" for k, v in (m.get("versions") or {}).items() if v))
@@ -577,6 +605,7 @@ def main(argv: list[str] | None = None) -> int:
         },
         "machine": machine_info(args.python),
         "load_average_start": load_average(),
+        "calibration_start_s": calibrate(args.python),
         "git": git_state(),
         "sizes": {},
         "extra": {},
@@ -659,6 +688,7 @@ def main(argv: list[str] | None = None) -> int:
                     extra[f"{name}_error"] = s["error"]
 
     report["load_average_end"] = load_average()
+    report["calibration_end_s"] = calibrate(args.python)
     report["other_cpu_share"] = meter.other_share(report["machine"].get("usable_cores") or 1)
     end = git_state()
     start = report["git"]
