@@ -141,9 +141,9 @@ def test_one_pass_score_hessian_and_loglike_are_statsmodels():
                                atol=1e-12 * np.abs(theirs.score(first)).max())
 
 
-def test_the_data_frame_is_freed_with_the_collector_off(benchmark_like):
-    # the command line turns the garbage collector off; formulaic keeps the frame
-    # in a reference cycle, so fit collects the cycles the design made
+def _with_the_collector_off(benchmark_like, fits):
+    """Run ``fits(path)`` with the garbage collector off, as the command line does;
+    the data frames of the file's size still alive afterwards, and the freeze count."""
     import gc
 
     frame, path = benchmark_like
@@ -151,45 +151,44 @@ def test_the_data_frame_is_freed_with_the_collector_off(benchmark_like):
     gc.collect()
     gc.disable()
     try:
-        statreport.fit("y ~ x1 + x2 + age + C(region)", path)
+        fits(path)
         survivors = [o for o in gc.get_objects()
                      if isinstance(o, pd.DataFrame) and len(o) == len(frame) and o is not frame]
-        frozen = gc.get_freeze_count()
+        return survivors, gc.get_freeze_count()
     finally:
         gc.enable()
+
+
+def test_the_data_frame_is_freed_with_the_collector_off(benchmark_like):
+    # formulaic keeps the frame in a reference cycle, so fit collects the cycles
+    # the design made
+    survivors, frozen = _with_the_collector_off(
+        benchmark_like, lambda path: statreport.fit("y ~ x1 + x2 + age + C(region)", path))
     assert survivors == []
     assert frozen == 0  # what fit froze for its collection is unfrozen
 
 
 def test_fits_in_threads_free_their_frames_with_the_collector_off(benchmark_like):
     # gc.freeze is process-wide: concurrent fits take turns freezing and collecting
-    import gc
     import threading
 
-    frame, path = benchmark_like
-    statreport.fit("y ~ x1 + C(region)", path)  # imports first
-    gc.collect()
-    gc.disable()
-    try:
-        errors = []
+    errors = []
 
-        def one(formula):
-            try:
-                statreport.fit(formula, path)
-            except BaseException as exc:  # noqa: BLE001 - reported below
-                errors.append(exc)
+    def one(formula, path):
+        try:
+            statreport.fit(formula, path)
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
 
-        threads = [threading.Thread(target=one, args=(f,)) for f in
+    def in_threads(path):
+        threads = [threading.Thread(target=one, args=(f, path)) for f in
                    ("y ~ x1 + C(region)", "y ~ x2 + age", "y ~ x3 + x4 + C(region)")]
         for thread in threads:
             thread.start()
         for thread in threads:
             thread.join()
-        survivors = [o for o in gc.get_objects()
-                     if isinstance(o, pd.DataFrame) and len(o) == len(frame) and o is not frame]
-        frozen = gc.get_freeze_count()
-    finally:
-        gc.enable()
+
+    survivors, frozen = _with_the_collector_off(benchmark_like, in_threads)
     assert errors == []
     assert survivors == [] and frozen == 0
 
