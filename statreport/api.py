@@ -70,7 +70,7 @@ def fit(
     formula : str
         Model formula, ``"outcome ~ x1 + C(group) + x2"`` (formulaic syntax).
     data : DataFrame or path
-        The data, or a ``.csv``/``.tsv``/``.parquet`` file to read.
+        The data, or a ``.csv``/``.tsv`` (plain, ``.gz`` or ``.bz2``) or ``.parquet`` file to read.
     threshold : float, default 0.5
         Probability cut-off for the classification table; predicted 1 when the
         fitted probability is greater than it. Must lie strictly between 0 and 1.

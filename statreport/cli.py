@@ -88,7 +88,7 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     fit.add_argument("formula", help="model formula, e.g. \"admit ~ gre + gpa + C(rank)\"")
-    fit.add_argument("data", help="data file: .csv, .tsv or .parquet")
+    fit.add_argument("data", help="data file: .csv or .tsv (plain, .gz or .bz2), or .parquet")
     fit.add_argument(
         "-o", "--output", action="append", default=[], metavar="PATH", type=Path,
         help="report file; the format comes from the extension (.html, .pdf, .json); repeat for more",

@@ -2,18 +2,22 @@
 
 CSV is parsed by pyarrow (multi-threaded, only the columns the formula needs)
 while the file's SHA-256 is computed on another thread; Parquet is read by
-pyarrow too. A DataFrame passed in directly is used as it is.
+pyarrow too. Delimited text may be gzip- or bzip2-compressed (``data.csv.gz``):
+pyarrow decompresses as it parses, and the delimiter sniffing and error
+messages read the decompressed text. A DataFrame passed in directly is used
+as it is.
 """
 
 from __future__ import annotations
 
 import difflib
 import hashlib
+import io
 import sys
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeGuard, Union
+from typing import IO, TYPE_CHECKING, TypeGuard, Union, cast
 
 from .errors import DataError, FormulaError, UsageError
 from .formula import clean_message
@@ -24,7 +28,9 @@ if TYPE_CHECKING:  # pragma: no cover
 
 DataSource = Union["pd.DataFrame", str, Path]
 
-CSV_SUFFIXES = (".csv", ".tsv", ".txt", ".csv.gz", ".csv.bz2")
+TEXT_SUFFIXES = (".csv", ".tsv", ".txt")
+#: Compressions of delimited text that both pyarrow (by extension) and Python's standard library read.
+COMPRESSED_SUFFIXES = (".gz", ".bz2")
 PARQUET_SUFFIXES = (".parquet", ".pq")
 
 
@@ -53,7 +59,8 @@ def load_data(
     Parameters
     ----------
     source
-        A pandas DataFrame, or the path of a ``.csv``/``.tsv`` or ``.parquet`` file.
+        A pandas DataFrame, or the path of a ``.csv``/``.tsv`` (plain, ``.gz`` or ``.bz2``)
+        or ``.parquet`` file.
     columns
         Names of the columns to keep; a name not in the data raises `FormulaError`.
     sep
@@ -86,19 +93,22 @@ def load_data(
     if not path.is_file():
         raise DataError(f"data file '{path}' does not exist or is not a file")
     name = path.name.lower()
+    # data.csv.gz is read as data.csv
+    text_name = name.rsplit(".", 1)[0] if name.endswith(COMPRESSED_SUFFIXES) else name
     with ThreadPoolExecutor(max_workers=1) as pool:
         digest = pool.submit(_sha256, path)
         if name.endswith(PARQUET_SUFFIXES):
             frame, fmt = _read_parquet(path, columns), "parquet"
-        elif name.endswith(CSV_SUFFIXES) or sep is not None:
-            if sep is None and name.endswith(".tsv"):
+        elif text_name.endswith(TEXT_SUFFIXES) or sep is not None:
+            if sep is None and text_name.endswith(".tsv"):
                 sep = "\t"
             frame, sep = _read_csv(path, columns, sep=sep, encoding=encoding, decimal=decimal)
             fmt = "csv"
         else:
             raise DataError(
                 f"cannot tell the format of '{path.name}' from its extension; "
-                "use a .csv, .tsv or .parquet file (or pass --sep for other delimited text)"
+                "use a .csv, .tsv (either may be .gz or .bz2) or .parquet file, "
+                "or pass --sep for other delimited text"
             )
         sha = digest.result()
     return LoadedData(frame, path.name, fmt, path.stat().st_size, sha, sep)
@@ -215,10 +225,33 @@ def release_arrow_memory() -> None:
         arrow.default_memory_pool().release_unused()
 
 
+def _open_bytes(path: Path) -> IO[bytes]:
+    """The file's bytes, decompressed if its name ends in .gz or .bz2 (as pyarrow reads it)."""
+    name = path.name.lower()
+    if name.endswith(".gz"):
+        import gzip
+
+        return cast(IO[bytes], gzip.open(path, "rb"))
+    if name.endswith(".bz2"):
+        import bz2
+
+        return cast(IO[bytes], bz2.open(path, "rb"))
+    return path.open("rb")
+
+
 def _sample_lines(path: Path, encoding: str) -> str:
-    """The first 64 KiB of the file, decoded, without a byte-order mark or a cut-off last line."""
-    with path.open("rb") as handle:
-        raw = handle.read(_SNIFF_BYTES)
+    """The first 64 KiB of the (decompressed) file, decoded, without a byte-order mark or a
+    cut-off last line."""
+    try:
+        with _open_bytes(path) as handle:
+            raw = handle.read(_SNIFF_BYTES)
+    except (OSError, EOFError) as exc:  # gzip.BadGzipFile is an OSError
+        if path.name.lower().endswith(COMPRESSED_SUFFIXES):
+            raise DataError(
+                f"cannot decompress '{path.name}' ({clean_message(exc)}): the file is cut "
+                f"short or damaged, or is not {path.suffix} data despite its name"
+            ) from exc
+        raise DataError(f"cannot read '{path.name}': {exc.strerror or exc}") from exc
     if not raw.strip():
         raise DataError(f"'{path.name}' is empty: expected a header line naming the columns")
     if len(raw) == _SNIFF_BYTES and b"\n" in raw:
@@ -237,7 +270,6 @@ def _sample_lines(path: Path, encoding: str) -> str:
 
 def _rows(text: str, sep: str) -> list[list[str]]:
     import csv
-    import io
 
     return [row for row in csv.reader(io.StringIO(text), delimiter=sep) if row]
 
@@ -287,7 +319,7 @@ def _csv_problem(path: Path, sep: str, encoding: str, exc: Exception) -> str:
     message = clean_message(exc)
     if "Expected" in message and "columns" in message:
         try:
-            with path.open(encoding=encoding, newline="") as handle:
+            with io.TextIOWrapper(_open_bytes(path), encoding=encoding, newline="") as handle:
                 reader = csv.reader(handle, delimiter=sep)
                 width = len(next(reader))
                 for row in reader:
@@ -312,7 +344,8 @@ def _encoding_problem(
     error: UnicodeDecodeError | None = None,
 ) -> str:
     if error is None:
-        raw = path.read_bytes()
+        with _open_bytes(path) as handle:
+            raw = handle.read()
         try:
             raw.decode(encoding)
         except UnicodeDecodeError as exc:

@@ -129,6 +129,38 @@ def test_semicolon_file_is_detected(tmp_path, capsys):
     assert code == 0, err
 
 
+@pytest.mark.parametrize("suffix", [".csv.gz", ".csv.bz2", ".tsv.gz"])
+def test_compressed_text_is_read_like_the_plain_file(suffix, tmp_path, capsys):
+    import bz2
+    import gzip
+
+    import statreport
+
+    text = TUTORIAL.replace(",", "\t" if ".tsv" in suffix else ";")  # the delimiter is sniffed
+    compress = gzip.compress if suffix.endswith(".gz") else bz2.compress
+    data = write(tmp_path, "t" + suffix, compress(text.encode()))
+    code, err = run(tmp_path, capsys, "y ~ x", data)
+    assert code == 0, err
+    plain = statreport.fit("y ~ x", EXAMPLES / "tutorial.csv")
+    compressed = statreport.fit("y ~ x", data)
+    assert compressed.coefficient_rows == plain.coefficient_rows
+    assert compressed.data.source == "t" + suffix and compressed.data.delimiter != ","
+
+
+def test_compressed_file_problems_are_named_as_in_the_plain_file(tmp_path, capsys):
+    import gzip
+
+    ragged = write(tmp_path, "r.csv.gz", gzip.compress(TUTORIAL.replace("\n5,1\n", "\n5,1,7\n").encode()))
+    code, err = run(tmp_path, capsys, "y ~ x", ragged)
+    assert code == 3 and "line 7" in err and "3 fields" in err
+    latin = write(tmp_path, "l.csv.gz", gzip.compress(TUTORIAL.replace("x,y", "x,y\xe9").encode("latin-1")))
+    code, err = run(tmp_path, capsys, "y ~ x", latin)
+    assert code == 3 and "--encoding" in err and "line 1" in err and "0xe9" in err
+    fake = write(tmp_path, "f.csv.gz", TUTORIAL)
+    code, err = run(tmp_path, capsys, "y ~ x", fake)
+    assert code == 3 and "cannot decompress 'f.csv.gz'" in err
+
+
 def test_ambiguous_delimiter_fails_loudly(tmp_path, capsys):
     data = write(tmp_path, "a.csv", "x;y,z\n1;2,3\n4;5,6\n")
     code, err = run(tmp_path, capsys, "y ~ x", data)
