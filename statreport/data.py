@@ -175,6 +175,8 @@ def _read_csv(
         )
     except pa.ArrowInvalid as exc:
         raise DataError(_csv_problem(path, sep, encoding, exc)) from exc
+    except OSError as exc:  # a compressed stream cut short past the sampled lines
+        raise _unreadable(path, exc) from exc
     if table.num_rows == 0:
         raise DataError(f"'{path.name}' has a header but no data rows")
     for name, column_type in zip(table.schema.names, table.schema.types, strict=True):
@@ -239,6 +241,15 @@ def _open_bytes(path: Path) -> IO[bytes]:
     return path.open("rb")
 
 
+def _unreadable(path: Path, exc: OSError | EOFError) -> DataError:
+    if path.name.lower().endswith(COMPRESSED_SUFFIXES):
+        return DataError(
+            f"cannot decompress '{path.name}' ({clean_message(exc)}): the file is cut "
+            f"short or damaged, or is not {path.suffix} data despite its name"
+        )
+    return DataError(f"cannot read '{path.name}': {getattr(exc, 'strerror', None) or exc}")
+
+
 def _sample_lines(path: Path, encoding: str) -> str:
     """The first 64 KiB of the (decompressed) file, decoded, without a byte-order mark or a
     cut-off last line."""
@@ -246,12 +257,7 @@ def _sample_lines(path: Path, encoding: str) -> str:
         with _open_bytes(path) as handle:
             raw = handle.read(_SNIFF_BYTES)
     except (OSError, EOFError) as exc:  # gzip.BadGzipFile is an OSError
-        if path.name.lower().endswith(COMPRESSED_SUFFIXES):
-            raise DataError(
-                f"cannot decompress '{path.name}' ({clean_message(exc)}): the file is cut "
-                f"short or damaged, or is not {path.suffix} data despite its name"
-            ) from exc
-        raise DataError(f"cannot read '{path.name}': {exc.strerror or exc}") from exc
+        raise _unreadable(path, exc) from exc
     if not raw.strip():
         raise DataError(f"'{path.name}' is empty: expected a header line naming the columns")
     if len(raw) == _SNIFF_BYTES and b"\n" in raw:

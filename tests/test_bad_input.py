@@ -159,6 +159,13 @@ def test_compressed_file_problems_are_named_as_in_the_plain_file(tmp_path, capsy
     fake = write(tmp_path, "f.csv.gz", TUTORIAL)
     code, err = run(tmp_path, capsys, "y ~ x", fake)
     assert code == 3 and "cannot decompress 'f.csv.gz'" in err
+    # cut short past the lines sampled for the delimiter: pyarrow finds it while parsing
+    rows = np.random.default_rng(1).random((20_000, 2)).round(6)
+    rows[:, 1] = rows[:, 1] > 0.5
+    whole = gzip.compress(("x,y\n" + "\n".join(f"{a},{b:.0f}" for a, b in rows) + "\n").encode())
+    cut = write(tmp_path, "c.csv.gz", whole[: len(whole) // 2])
+    code, err = run(tmp_path, capsys, "y ~ x", cut)
+    assert code == 3 and "cannot decompress 'c.csv.gz'" in err and "cut short" in err
 
 
 def test_ambiguous_delimiter_fails_loudly(tmp_path, capsys):
