@@ -48,7 +48,11 @@ def refit_sklearn(design: Design, penalty: PenaltySpec | None = None) -> Sklearn
     """The independent refit.
 
     Without a penalty: ``C=inf``, Newton-Cholesky, no separate intercept (the
-    design has one). With a penalty: ``C = 1/(n*alpha)`` and the same l1_ratio
+    design has one), on the design's columns divided by powers of two that
+    bring each one's largest magnitude into [1, 2): the same numbers in other
+    units, exactly, so the coefficients scale back exactly. Newton-Cholesky
+    stops early on a badly scaled column (income in dollars, around 1e7-1e8)
+    and the check would fail a correct fit. With a penalty: ``C = 1/(n*alpha)`` and the same l1_ratio
     on centred predictors with scikit-learn's own (unpenalized) intercept;
     Newton-Cholesky for l2, saga for l1 and elastic net, started from the
     intercept-only model (saga started at zero can stop early on the intercept).
@@ -58,12 +62,15 @@ def refit_sklearn(design: Design, penalty: PenaltySpec | None = None) -> Sklearn
     from sklearn.linear_model import LogisticRegression
 
     means = np.zeros(design.X.shape[1] - 1)
+    scales = np.ones(design.X.shape[1])
     if penalty is None:
         model = LogisticRegression(
             C=np.inf, solver="newton-cholesky", fit_intercept=False, tol=1e-10, max_iter=200
         )
         solver = "newton-cholesky"
-        X = design.X
+        scales = power_of_two_scales(design.X)
+        # row-major, as scikit-learn would copy it anyway
+        X = np.divide(design.X, scales, out=np.empty(design.X.shape, order="C"))
     else:
         solver = "newton-cholesky" if penalty.penalty == "l2" else "saga"
         model = LogisticRegression(
@@ -89,7 +96,7 @@ def refit_sklearn(design: Design, penalty: PenaltySpec | None = None) -> Sklearn
                 caught.clear()  # only the full-data fit decides convergence
             model.fit(X, design.y)
             if penalty is None:
-                theirs = model.coef_.ravel().astype(np.float64)
+                theirs = model.coef_.ravel().astype(np.float64) / scales
             else:
                 slopes = model.coef_.ravel()
                 intercept = float(model.intercept_[0])
@@ -103,6 +110,14 @@ def refit_sklearn(design: Design, penalty: PenaltySpec | None = None) -> Sklearn
         theirs = np.full(design.X.shape[1], np.nan)
     converged = not failed and not any(issubclass(w.category, ConvergenceWarning) for w in caught)
     return SklearnRefit(solver, theirs, converged, sklearn.__version__)
+
+
+def power_of_two_scales(X: np.ndarray) -> np.ndarray:
+    """Per column of ``X`` (n, k), the power of two that puts its largest magnitude in [1, 2);
+    1 for a column of zeros. Dividing by a power of two changes no digit of the data."""
+    largest = np.maximum(X.max(axis=0, initial=0.0), -X.min(axis=0, initial=0.0))
+    _, exponent = np.frexp(largest)  # largest = m * 2**exponent, 0.5 <= m < 1
+    return np.where(largest > 0, np.ldexp(1.0, exponent - 1), 1.0)
 
 
 def compare(
