@@ -32,7 +32,10 @@ _UMASK = _read_umask()  # read once, at import, before any background thread run
 def _stage(path: Path, payload: bytes) -> Path:
     """Write ``payload`` to a hidden temporary file beside ``path``; return its name."""
     check_writable(path)
-    fd, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:  # os.access can say yes where creating a file fails (root on /sys, a read-only mount)
+        fd, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as exc:
+        raise RenderError(f"cannot write '{path}': {exc.strerror or exc}") from exc
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(payload)

@@ -204,6 +204,22 @@ def test_output_equal_to_input_or_in_missing_folder(tmp_path, capsys):
     capsys.readouterr()
 
 
+def test_a_folder_that_refuses_new_files_is_an_output_error(tmp_path, capsys, monkeypatch):
+    """os.access can say a folder is writable where creating a file fails (root on /sys,
+    a read-only mount): still exit 5 and one line, not an internal error."""
+    import tempfile
+
+    def refuse(*args, **kwargs):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(tempfile, "mkstemp", refuse)
+    data = write(tmp_path, "t.csv", TUTORIAL)
+    code = main(["fit", "y ~ x", str(data), "-o", str(tmp_path / "r.json")])
+    err = capsys.readouterr().err
+    assert code == 5 and err == f"statreport: error: cannot write '{tmp_path / 'r.json'}': Permission denied\n"
+    assert not (tmp_path / "r.json").exists()
+
+
 # --- outcomes --------------------------------------------------------------------------------
 
 @pytest.mark.parametrize(
