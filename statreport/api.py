@@ -10,6 +10,7 @@ import datetime as dt
 import math
 import os
 import threading
+import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -17,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from . import _version
-from .errors import UsageError
+from .errors import StatReportWarning, UsageError
 from .progress import StageHook, Stages
 from .result import (
     Classification,
@@ -125,6 +126,14 @@ def fit(
     ------
     FormulaError, DataError, FitError, UsageError
         All subclasses of `StatReportError`, each with a message naming what is wrong.
+
+    Warns
+    -----
+    StatReportWarning
+        One per warning in the report (``FitResult.warnings``: non-convergence,
+        separation, dropped rows, sparse levels, a failed cross-check, ...),
+        its code in brackets at the end of the message. Silence them with
+        ``warnings.simplefilter("ignore", statreport.StatReportWarning)``.
     """
     _check_probability("threshold", threshold)
     _check_probability("ci_level", ci_level)
@@ -245,8 +254,8 @@ def fit(
         raise
     with stage("cross-checking"):
         crosscheck = compare(design, estimate, pending.result(), threshold=threshold, penalty=spec)
-        warnings = _assemble_warnings(design, estimate, crosscheck) + tuple(extra_warnings)
-        return FitResult(
+        report_warnings = _assemble_warnings(design, estimate, crosscheck) + tuple(extra_warnings)
+        result = FitResult(
             model=model,
             data=provenance,
             fit=summary.fit,
@@ -255,7 +264,7 @@ def fit(
             classification=summary.classification,
             crosscheck=crosscheck,
             ci_level=ci_level,
-            warnings=warnings,
+            warnings=report_warnings,
             versions=_versions(crosscheck.version),
             title=title,
             date=_report_date(date),
@@ -263,6 +272,9 @@ def fit(
             penalty=penalty_info,
             refit_rows=refit_rows,
         )
+    for warning in report_warnings:  # a script sees them too, not only the report
+        warnings.warn(f"{warning.message} [{warning.code}]", StatReportWarning, stacklevel=2)
+    return result
 
 
 @dataclass(frozen=True)
@@ -329,14 +341,14 @@ def _refit(design, info, *, ci_level: float):  # type: ignore[no-untyped-def]
     selected = dataclasses.replace(design, X=np.asfortranarray(design.X[:, keep]), column_names=names)
     estimate = fit_mle(selected)
     rows = coefficient_table(estimate, names, ci_level=ci_level)
-    warnings = [ReportWarning(
+    found = [ReportWarning(
         "post_selection",
         f"the refit table re-estimates the {len(keep) - 1} term(s) the {info.penalty} penalty kept, "
         "without a penalty; its p-values and intervals ignore that the terms were selected on "
         "the same data, so they are too optimistic (post-selection inference)",
     )]
-    warnings += [ReportWarning(w.code, f"refit: {w.message}") for w in estimate.warnings]
-    return rows, warnings
+    found += [ReportWarning(w.code, f"refit: {w.message}") for w in estimate.warnings]
+    return rows, found
 
 
 #: One fit at a time freezes objects: `gc.freeze` is process-wide.

@@ -11,16 +11,18 @@ import os
 import sys
 import time
 import traceback
-from collections.abc import Sequence
+import warnings
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
 from ._version import __version__
-from .errors import EXIT_CODES, FitError, StatReportError, UsageError
+from .errors import EXIT_CODES, FitError, StatReportError, StatReportWarning, UsageError
 
 if TYPE_CHECKING:  # pragma: no cover
     from .helper import Helper, Pending
-    from .result import FigureInputs
+    from .progress import StageHook
+    from .result import FigureInputs, FitResult
 
 #: Report warnings that --strict turns into exit code 4.
 STRICT_WARNINGS = frozenset(
@@ -244,7 +246,6 @@ def _start_helper(formats: set[str]) -> Helper:
 
 
 def _fit_and_write(args: argparse.Namespace, helper: Helper, formats: set[str]) -> int:
-    from .api import fit
     from .progress import Stages, terminal_reporter
     from .report import write_reports
 
@@ -261,29 +262,9 @@ def _fit_and_write(args: argparse.Namespace, helper: Helper, formats: set[str]) 
             drawing.append(helper.submit(draw_ahead, inputs))
 
     started = time.perf_counter()
-    result = fit(
-        args.formula,
-        args.data,
-        threshold=args.threshold,
-        ci_level=args.ci_level,
-        positive=args.positive,
-        title=args.title,
-        date=args.date,
-        sep=args.sep,
-        encoding=args.encoding,
-        decimal=args.decimal,
-        missing=args.missing,
-        allow_python_formula=args.allow_python_formula,
-        penalty=args.penalty,
-        alpha=args.alpha,
-        l1_ratio=args.l1_ratio,
-        folds=args.folds,
-        seed=args.seed,
-        cv_rule=args.cv_rule,
-        refit=args.refit,
-        on_stage=hook,
-        on_figure_inputs=draw_figures,
-    )
+    with warnings.catch_warnings():  # printed below, after the reports are written
+        warnings.simplefilter("ignore", StatReportWarning)
+        result = _fit(args, hook, draw_figures)
     if args.strict:
         serious = [w for w in result.warnings if w.code in STRICT_WARNINGS]
         if serious:
@@ -313,6 +294,35 @@ def _fit_and_write(args: argparse.Namespace, helper: Helper, formats: set[str]) 
         )
     return 0
 
+
+def _fit(
+    args: argparse.Namespace, hook: StageHook | None, draw_figures: Callable[[FigureInputs], None]
+) -> FitResult:
+    from .api import fit
+
+    return fit(
+        args.formula,
+        args.data,
+        threshold=args.threshold,
+        ci_level=args.ci_level,
+        positive=args.positive,
+        title=args.title,
+        date=args.date,
+        sep=args.sep,
+        encoding=args.encoding,
+        decimal=args.decimal,
+        missing=args.missing,
+        allow_python_formula=args.allow_python_formula,
+        penalty=args.penalty,
+        alpha=args.alpha,
+        l1_ratio=args.l1_ratio,
+        folds=args.folds,
+        seed=args.seed,
+        cv_rule=args.cv_rule,
+        refit=args.refit,
+        on_stage=hook,
+        on_figure_inputs=draw_figures,
+    )
 
 def run() -> NoReturn:
     """The console entry point: `main` with the garbage collector off, then exit

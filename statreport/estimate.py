@@ -10,6 +10,7 @@ from __future__ import annotations
 import warnings
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
 import numpy as np
 
@@ -157,27 +158,31 @@ def fit_mle(design: Design) -> Estimate:
     Warnings statsmodels raises are captured into ``Estimate.warnings``. A
     singular design raises `FitError` naming the redundant columns, and so does
     complete separation (the estimates do not exist); quasi-complete separation
-    is reported in ``separated_terms`` and a warning.
+    is reported in ``separated_terms`` and a warning. When Newton does not
+    converge on the design as given and the data are not separated, it is run
+    again on centred and scaled columns (`Standardized`): the same model in
+    other coordinates, for designs like ``year + I(year**2)`` whose Hessian is
+    too ill-conditioned in the original units (R's glm, which solves by QR,
+    converges on them).
     """
     from scipy.special import expit
 
     redundant = redundant_columns(design.X, design.column_names)
     if redundant:
         raise FitError(_singular_message(design, redundant))
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        try:
-            # the rank was checked above (redundant_columns); statsmodels' own check is a full QR
-            model = fast_logit()(design.y, design.X, check_rank=False)
-            fitted = model.fit(
-                method="newton", maxiter=MAX_NEWTON_ITERATIONS, disp=False,
-                start_params=_warm_start(design),
-            )
-            cov = np.asarray(fitted.cov_params(), dtype=np.float64)
-            params = np.asarray(fitted.params, dtype=np.float64)
-            probabilities = expit(design.X @ params)
-        except np.linalg.LinAlgError as exc:
-            raise FitError(_singular_message(design, [])) from exc
+    fitted, params, cov, found = _newton(design, design.X, _warm_start(design))
+    converged = bool(fitted.mle_retvals.get("converged", False))
+    separation = None
+    if not converged:
+        separation = detect_separation(design.X, design.y, design.column_names)
+        if separation.kind not in ("complete", "quasi"):
+            coordinates = Standardized.of(design)
+            retried, gamma, gamma_cov, retry_found = _newton(design, coordinates.Z, None)
+            if retried.mle_retvals.get("converged", False):
+                fitted, converged, found = retried, True, retry_found
+                params, cov = coordinates.params(gamma), coordinates.cov(gamma_cov)
+    with np.errstate(over="ignore", invalid="ignore"):
+        probabilities = expit(design.X @ params)
     if not (np.all(np.isfinite(params)) and np.all(np.isfinite(probabilities))):
         magnitude = np.maximum(design.X.max(axis=0), -design.X.min(axis=0))
         worst = design.column_names[int(np.argmax(magnitude))]
@@ -187,11 +192,10 @@ def fit_mle(design: Design) -> Estimate:
             "(e.g. other units, or log) and refit"
         )
     retvals = fitted.mle_retvals
-    converged = bool(retvals.get("converged", False))
-    found = list(_report_warnings(caught))
     separated: tuple[str, ...] = ()
     if looks_separated(probabilities, converged):
-        separation = detect_separation(design.X, design.y, design.column_names)
+        if separation is None:
+            separation = detect_separation(design.X, design.y, design.column_names)
         if separation.kind != "unknown":  # the LP decided: its verdict replaces statsmodels' hint
             found = [w for w in found if w.code != "perfect_separation"]
         shown = _term_list([t for t in separation.terms if t != "Intercept"] or separation.terms)
@@ -231,6 +235,59 @@ def fit_mle(design: Design) -> Estimate:
         separated_terms=separated,
         max_iterations=MAX_NEWTON_ITERATIONS,
     )
+
+
+def _newton(
+    design: Design, X: np.ndarray, start: np.ndarray | None
+) -> tuple[Any, np.ndarray, np.ndarray, list[ReportWarning]]:
+    """statsmodels' Newton on ``X`` (the design's matrix, or the same in other
+    coordinates): the results, parameters, covariance and warnings."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            # the rank was checked (redundant_columns); statsmodels' own check is a full QR
+            model = fast_logit()(design.y, X, check_rank=False)
+            fitted = model.fit(
+                method="newton", maxiter=MAX_NEWTON_ITERATIONS, disp=False, start_params=start
+            )
+            cov = np.asarray(fitted.cov_params(), dtype=np.float64)
+            params = np.asarray(fitted.params, dtype=np.float64)
+        except np.linalg.LinAlgError as exc:
+            raise FitError(_singular_message(design, [])) from exc
+    return fitted, params, cov, list(_report_warnings(caught))
+
+
+@dataclass(frozen=True, eq=False)
+class Standardized:
+    """The design in centred and scaled coordinates: ``Z = (X - mean) / scale`` for
+    every column but the intercept, so ``X @ b == Z @ g`` with ``b = T @ g``.
+
+    Without an intercept the columns are only scaled (nothing would absorb
+    the means). Scales are powers of two (dividing by them changes no digit).
+    """
+
+    Z: np.ndarray  # shape (n, k)
+    T: np.ndarray  # shape (k, k): original parameters = T @ these coordinates' parameters
+
+    @classmethod
+    def of(cls, design: Design) -> Standardized:
+        X = design.X
+        slopes = np.array([name != "Intercept" for name in design.column_names])
+        means = np.where(slopes, X.mean(axis=0), 0.0) if design.has_intercept else np.zeros(len(slopes))
+        centred = X - means
+        largest = np.maximum(centred.max(axis=0), -centred.min(axis=0))
+        _, exponent = np.frexp(largest)  # largest = m * 2**exponent, 0.5 <= m < 1
+        scales = np.where(slopes & (largest > 0), np.ldexp(1.0, exponent - 1), 1.0)
+        T = np.diag(1.0 / scales)
+        if design.has_intercept:
+            T[design.column_names.index("Intercept")] -= means / scales
+        return cls(np.asfortranarray(centred / scales), T)
+
+    def params(self, gamma: np.ndarray) -> np.ndarray:
+        return self.T @ gamma
+
+    def cov(self, gamma_cov: np.ndarray) -> np.ndarray:
+        return self.T @ gamma_cov @ self.T.T
 
 
 def _term_list(terms: list[str] | tuple[str, ...]) -> str:

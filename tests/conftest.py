@@ -1,6 +1,9 @@
 from __future__ import annotations
 
 import json
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -17,3 +20,24 @@ def glm_cases() -> list[dict]:
 @pytest.fixture(scope="session")
 def report_schema() -> dict:
     return json.loads((REPO / "statreport" / "schema" / "report.schema.json").read_text())
+
+
+@contextmanager
+def statreport_warnings_only() -> Iterator[list[warnings.WarningMessage]]:
+    """Collect statreport's own warnings; any other warning is an error (nothing else may
+    reach a script user's terminal)."""
+    from statreport import StatReportWarning
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("error")
+        warnings.simplefilter("always", StatReportWarning)
+        yield caught
+
+
+def warned_messages(caught: list[warnings.WarningMessage]) -> list[str]:
+    return [str(w.message) for w in caught]
+
+
+def report_warning_messages(result) -> list[str]:  # type: ignore[no-untyped-def]
+    """The messages `statreport.fit` warns with: each report warning, its code in brackets."""
+    return [f"{w.message} [{w.code}]" for w in result.warnings]

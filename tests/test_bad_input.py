@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import EXAMPLES
+from conftest import EXAMPLES, statreport_warnings_only, warned_messages
 
 from statreport.cli import main
 
@@ -216,7 +216,8 @@ def test_a_folder_that_refuses_new_files_is_an_output_error(tmp_path, capsys, mo
     data = write(tmp_path, "t.csv", TUTORIAL)
     code = main(["fit", "y ~ x", str(data), "-o", str(tmp_path / "r.json")])
     err = capsys.readouterr().err
-    assert code == 5 and err == f"statreport: error: cannot write '{tmp_path / 'r.json'}': Permission denied\n"
+    target = tmp_path / "r.json"
+    assert code == 5 and err == f"statreport: error: cannot write '{target}': Permission denied\n"
     assert not (tmp_path / "r.json").exists()
 
 
@@ -343,7 +344,8 @@ def test_sparse_levels_are_warned_about():
 
     rng = np.random.default_rng(3)
     frame = pd.DataFrame({"y": rng.integers(0, 2, 100), "g": ["a"] * 50 + ["b"] * 47 + ["c"] * 3})
-    result = statreport.fit("y ~ g", frame)
+    with pytest.warns(statreport.StatReportWarning, match=r"'c' \(3\).*\[sparse_levels\]"):
+        result = statreport.fit("y ~ g", frame)
     assert any(w.code == "sparse_levels" and "'c' (3)" in w.message for w in result.warnings)
 
 
@@ -406,8 +408,10 @@ def test_non_convergence_is_a_top_warning(monkeypatch):
     import statreport.estimate as estimate
 
     monkeypatch.setattr(estimate, "MAX_NEWTON_ITERATIONS", 1)
-    result = statreport.fit("y ~ x", EXAMPLES / "tutorial.csv")
+    with statreport_warnings_only() as caught:
+        result = statreport.fit("y ~ x", EXAMPLES / "tutorial.csv")
     assert result.warnings[0].code == "not_converged"
+    assert warned_messages(caught)[0].startswith("the fit did not converge")
     assert "1 of 1 iterations" in result.warnings[0].message
 
 
@@ -441,7 +445,8 @@ def test_non_converged_fit_shows_no_p_values(monkeypatch):
     import statreport.estimate as estimate
 
     monkeypatch.setattr(estimate, "MAX_NEWTON_ITERATIONS", 1)
-    result = statreport.fit("y ~ x", EXAMPLES / "tutorial.csv")
+    with statreport_warnings_only():
+        result = statreport.fit("y ~ x", EXAMPLES / "tutorial.csv")
     assert all(np.isnan(row.p_value) and np.isnan(row.ci_low) for row in result.coefficient_rows)
     assert np.isnan(result.fit.llr_p_value)
 

@@ -55,7 +55,8 @@ def test_listwise_deletion_is_counted_per_column():
          "a": [1.0, np.nan, 3, 4, 5, 2, np.nan, 1, 2, 5, 4, 1, 3, 3],
          "b": [1.0, 2, np.nan, 1, 2, 2, np.nan, 3, 1, 2, 3, 3, 2, 1], "unused": [np.nan] * 14}
     )
-    result = statreport.fit("y ~ a + b", frame)
+    with pytest.warns(statreport.StatReportWarning, match=r"3 of 14 rows .*\[rows_dropped\]"):
+        result = statreport.fit("y ~ a + b", frame)
     assert result.data.n_rows_read == 14
     assert result.data.n_obs == 11
     assert result.data.n_dropped == 3

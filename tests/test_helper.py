@@ -9,7 +9,7 @@ import threading
 
 import numpy as np
 import pytest
-from conftest import EXAMPLES, REPO
+from conftest import EXAMPLES, REPO, statreport_warnings_only
 
 from statreport import helper as helper_module
 from statreport.helper import PREPARING_NICENESS, Helper, in_two
@@ -236,7 +236,8 @@ def test_figures_drawn_ahead_of_the_cross_check_are_the_results_figures(options,
     formula, data = options.pop("formula"), options.pop("data")
     data = EXAMPLES / data if data else _quasi_separated(tmp_path)
     handed = []
-    result = statreport.fit(formula, data, on_figure_inputs=handed.append, **options)
+    with statreport_warnings_only():  # a refit and a separation are warned about
+        result = statreport.fit(formula, data, on_figure_inputs=handed.append, **options)
     assert len(handed) == 1
     ahead = draw_ahead(handed[0])
     assert ahead == render_figures(result)

@@ -120,7 +120,8 @@ def test_penalized_report_shows_no_inference():
 
 
 def test_refit_is_separate_and_warned():
-    result = anes_lasso(alpha=0.056, refit=True)
+    with pytest.warns(statreport.StatReportWarning, match="post_selection"):
+        result = anes_lasso(alpha=0.056, refit=True)
     document = result.to_dict()
     refit_terms = [row["term"] for row in document["refit"]["coefficients"]]
     assert "tv_news" not in refit_terms and "Intercept" in refit_terms

@@ -6,6 +6,7 @@ import math
 
 import numpy as np
 import pandas as pd
+from conftest import report_warning_messages, statreport_warnings_only, warned_messages
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -30,10 +31,12 @@ def datasets(draw):
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(datasets(), st.floats(0.05, 0.95), st.floats(0.5, 0.999))
 def test_report_invariants(frame, threshold, ci_level):
-    try:
-        result = statreport.fit("y ~ x1 + x2 + g", frame, threshold=threshold, ci_level=ci_level)
-    except statreport.StatReportError:
-        return  # e.g. a level that vanished makes the design singular: a clean error is fine
+    with statreport_warnings_only() as caught:
+        try:
+            result = statreport.fit("y ~ x1 + x2 + g", frame, threshold=threshold, ci_level=ci_level)
+        except statreport.StatReportError:
+            return  # e.g. a level that vanished makes the design singular: a clean error is fine
+    assert warned_messages(caught) == report_warning_messages(result)  # each one, once
     c = result.classification
     assert c.tn + c.fp + c.fn + c.tp == result.fit.n_obs == len(frame)
     assert result.fit.events == int(frame["y"].sum())

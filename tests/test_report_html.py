@@ -53,7 +53,9 @@ def test_html_is_self_contained(hostile):
 def test_report_shows_sections_and_warnings():
     frame = pd.read_csv(EXAMPLES / "tutorial.csv")
     frame.loc[3, "x"] = np.nan
-    html = render_html(statreport.fit("y ~ x", frame))
+    with pytest.warns(statreport.StatReportWarning, match="rows_dropped"):
+        result = statreport.fit("y ~ x", frame)
+    html = render_html(result)
     for heading in ("Model", "Coefficients", "Model fit", "Classification at threshold 0.5",
                     "Cross-check", "Data and provenance"):
         assert f"<h2>{heading}</h2>" in html

@@ -33,7 +33,17 @@ prepare <- list(
     list(data = d, r_formula = y ~ party + age + education + self_lr)
   },
   randhie = function(d) list(
-    data = d, r_formula = poor_health ~ disea + physlm + mdvis + lncoins + idp)
+    data = d, r_formula = poor_health ~ disea + physlm + mdvis + lncoins + idp),
+  # year^2 (about 4e6) is almost collinear with year and the intercept: glm's QR
+  # on this design loses about 7 digits of the intercept's SE, and at epsilon
+  # 1e-14 it does not converge. The same model in centred years loses none; its
+  # estimates and covariance map back exactly (b = T g, V = T W T').
+  year_quadratic = function(d) {
+    d$centred <- d$year - 2005
+    list(data = d, r_formula = y ~ centred + I(centred^2),
+         r_terms = c("(Intercept)", "year", "I(year^2)"),
+         T = rbind(c(1, -2005, 2005^2), c(0, 1, -2 * 2005), c(0, 0, 1)))
+  }
 )
 
 cases <- list(
@@ -51,7 +61,10 @@ cases <- list(
        positive = NULL, ci_level = 0.95, threshold = 0.5),
   list(case = "randhie_t01", data = "examples/randhie.csv", prep = "randhie",
        formula = "poor_health ~ disea + physlm + mdvis + lncoins + idp",
-       positive = NULL, ci_level = 0.95, threshold = 0.1)
+       positive = NULL, ci_level = 0.95, threshold = 0.1),
+  list(case = "year_quadratic", data = "tests/reference/glm/year_quadratic.csv",
+       prep = "year_quadratic", formula = "y ~ year + I(year**2)",
+       positive = NULL, ci_level = 0.95, threshold = 0.5)
 )
 
 make_reference <- function(cs) {
@@ -70,6 +83,16 @@ make_reference <- function(cs) {
   # Coefficients (Wald z, p from summary; Wald CIs from confint.default).
   sm <- summary(fit)$coefficients
   ci <- confint.default(fit, level = cs$ci_level)
+  if (!is.null(pr$T)) {  # fitted in other coordinates: map back to the case's terms
+    est <- drop(pr$T %*% coef(fit))
+    se <- sqrt(diag(pr$T %*% vcov(fit) %*% t(pr$T)))
+    z <- est / se
+    sm <- cbind("Estimate" = est, "Std. Error" = se, "z value" = z,
+                "Pr(>|z|)" = 2 * pnorm(-abs(z)))
+    q <- qnorm(1 - (1 - cs$ci_level) / 2)
+    ci <- cbind(est - q * se, est + q * se)
+    rownames(sm) <- rownames(ci) <- pr$r_terms
+  }
   coefs <- lapply(rownames(sm), function(term) list(
     r_term = term,
     estimate = sm[term, "Estimate"],
