@@ -118,8 +118,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     fit.add_argument(
         "--sep", metavar="CHAR",
-        help="field delimiter of a text file (default: detected among , ; tab |; "
-        "an ambiguous file is an error)",
+        help="field delimiter of a text file: a character, or tab, comma, semicolon, pipe, space "
+        "(default: detected among , ; tab |; an ambiguous file is an error)",
     )
     fit.add_argument("--encoding", default="utf-8", help="text encoding of the data file (default: utf-8)")
     fit.add_argument(
@@ -204,6 +204,10 @@ def _run_fit(args: argparse.Namespace) -> int:
     from .report import format_for
 
     data_path = Path(args.data).resolve()
+    unique: dict[Path, Path] = {}
+    for path in args.output:  # -o r.html -o ./r.html: one file, written once
+        unique.setdefault(path.resolve(), path)
+    args.output = list(unique.values())
     for path in args.output:
         format_for(path)
         if path.resolve() == data_path:

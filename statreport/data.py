@@ -71,6 +71,8 @@ def load_data(
     decimal
         Decimal mark of numbers in a delimited file (``.`` or ``,``).
     """
+    if sep is not None:
+        sep = SEP_NAMES.get(sep.lower(), sep)
     if sep is not None and (len(sep) != 1 or sep in "\"\r\n"):
         raise UsageError(f"--sep must be a single character other than a quote or newline; got {sep!r}")
     if _is_dataframe(source):
@@ -145,6 +147,8 @@ def _check_columns(needed: frozenset[str], available: list[str], where: str) -> 
 
 
 DELIMITERS = (",", ";", "\t", "|")
+#: Names a shell makes easier to type than the character: --sep tab, --sep '\t'.
+SEP_NAMES = {"tab": "\t", "\\t": "\t", "comma": ",", "semicolon": ";", "pipe": "|", "space": " "}
 _SNIFF_BYTES = 1 << 16
 
 

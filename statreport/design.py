@@ -94,6 +94,7 @@ def build_design(
     check_design_size(formula.rhs, frame)
     X, names, categoricals = _model_matrix(formula, frame)
     check_enough_rows(X.shape[0], X.shape[1])
+    warnings += _sparse_references(X, names, categoricals)
     return Design(
         y=y,
         X=X,
@@ -105,6 +106,32 @@ def build_design(
         dropped_by_column=dropped,
         warnings=tuple(warnings),
     )
+
+
+def _sparse_references(
+    X: np.ndarray, names: tuple[str, ...], categoricals: tuple[CategoricalInfo, ...]
+) -> list[ReportWarning]:
+    """A reference level with few rows makes every comparison of its variable imprecise:
+    say so, and name the most common level as a better reference."""
+    from .checks import SPARSE_LEVEL_ROWS
+
+    found = []
+    for c in categoricals:
+        coded = [level for level in c.levels if level != c.reference and c.column(level) in names]
+        if not coded:
+            continue
+        counts = {level: int(X[:, names.index(c.column(level))].sum()) for level in coded}
+        rows = X.shape[0] - sum(counts.values())
+        common = max(counts, key=lambda level: counts[level])
+        if rows < SPARSE_LEVEL_ROWS and counts[common] > rows:
+            found.append(ReportWarning(
+                "sparse_reference",
+                f"the reference level of '{c.variable}', '{c.reference}', has only {rows} row(s), "
+                f"and every '{c.variable}' estimate is a comparison with it, so all of them are "
+                f"imprecise; choose a common level as the reference, e.g. "
+                f"C({c.variable}, Treatment({common!r})) ({counts[common]} rows)",
+            ))
+    return found
 
 
 def _drop_incomplete(

@@ -204,7 +204,8 @@ def fit_mle(design: Design) -> Estimate:
                 f"complete separation: {shown} {'predicts' if shown.count(chr(39)) == 2 else 'predict'} "
                 f"'{design.outcome}' perfectly, so the "
                 "maximum-likelihood estimates do not exist (they are infinite); remove or merge "
-                "those terms, or use a penalized (ridge or Firth) fit"
+                "those terms, or fit with a penalty (e.g. --penalty l2 --alpha cv; in Python "
+                "penalty='l2', alpha='cv'), whose estimates are finite"
             )
         if separation.kind == "quasi":
             separated = separation.terms

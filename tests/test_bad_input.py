@@ -371,7 +371,7 @@ def test_dummy_trap_names_the_redundant_level(tmp_path, capsys):
 def test_complete_separation_exit_4_names_variable(tmp_path, capsys):
     data = write(tmp_path, "s.csv", "x,y\n" + "".join(f"{i},{int(i > 4)}\n" for i in range(10)))
     code, err = run(tmp_path, capsys, "y ~ x", data)
-    assert code == 4 and "complete separation" in err and "'x'" in err and "penalized" in err
+    assert code == 4 and "complete separation" in err and "'x'" in err and "--penalty l2" in err
 
 
 def quasi_separated(tmp_path) -> Path:
@@ -428,6 +428,35 @@ def test_bom_only_file_is_empty(tmp_path, capsys):
 def test_bad_sep_is_a_usage_error(sep, tmp_path, capsys):
     code, err = run(tmp_path, capsys, "y ~ x", write(tmp_path, "d.csv", TUTORIAL), "--sep", sep)
     assert code == 2 and "--sep" in err
+
+
+@pytest.mark.parametrize("sep", ["tab", "TAB", "\\t", "\t"])
+def test_tab_can_be_named(sep, tmp_path, capsys):
+    code, err = run(tmp_path, capsys, "y ~ x", write(tmp_path, "d.dat", TUTORIAL.replace(",", "\t")),
+                    "--sep", sep)
+    assert code == 0, err
+
+
+def test_the_same_output_named_twice_is_written_once(tmp_path, capsys):
+    data = write(tmp_path, "t.csv", TUTORIAL)
+    out = tmp_path / "r.json"
+    assert main(["fit", "y ~ x", str(data), "-o", str(out), "-o", str(tmp_path / "." / "r.json")]) == 0
+    assert f"wrote {out} (" in capsys.readouterr().err and out.exists()
+
+
+def test_a_sparse_reference_level_is_named_with_a_better_one():
+    import statreport
+
+    rng = np.random.default_rng(3)
+    frame = pd.DataFrame({"y": rng.integers(0, 2, 100),
+                          "g": ["Atlantis"] * 3 + ["north"] * 40 + ["south"] * 57})
+    with statreport_warnings_only() as caught:
+        result = statreport.fit("y ~ g", frame)
+    assert [w.code for w in result.warnings] == ["sparse_levels", "sparse_reference"]
+    assert "C(g, Treatment('south')) (57 rows)" in warned_messages(caught)[1]
+    with statreport_warnings_only() as caught:  # the advice taken: no warning about the reference
+        result = statreport.fit("y ~ C(g, Treatment('south'))", frame)
+    assert [w.code for w in result.warnings] == ["sparse_levels"]
 
 
 def test_badly_scaled_but_full_rank_design_is_not_refused():
