@@ -130,6 +130,71 @@ def test_forest_plot_lists_terms_in_table_order_without_intercept():
     assert "Intercept" not in svg
 
 
+LONG_LABELS = [
+    "household_income_in_us_dollars_before_tax_2023",
+    "region: Northern metropolitan health authority district (urban core)",
+    "region: Southern rural and coastal communities including islands",
+    "x" * 90,
+]
+
+
+def _lines_fit(label: str, width: float, size: float | None = None) -> bool:
+    # summed character advances can exceed the kerned width by a fraction of a point
+    return all(figures._text_width([line], size) <= width * 1.01 for line in label.split("\n"))
+
+
+@pytest.mark.parametrize("text", LONG_LABELS[:3])
+def test_fit_label_wraps_a_long_label_into_even_lines_keeping_every_character(text):
+    fitted = figures.fit_label(text, 3.0)
+    lines = fitted.split("\n")
+    assert len(lines) == 2 and _lines_fit(fitted, 3.0)
+    assert "".join(lines).replace(" ", "") == text.replace(" ", "")
+    widths = [figures._text_width([line]) for line in lines]
+    assert min(widths) > 0.5 * max(widths)  # no orphan word on a line of its own
+    assert figures.fit_label(text, 3.0) == fitted
+
+
+def test_fit_label_shortens_the_middle_of_what_two_lines_cannot_hold():
+    text = "region: " + " ".join(f"word{i}" for i in range(40)) + " (urban core)"
+    fitted = figures.fit_label(text, 3.0)
+    assert fitted.count("\n") == 1 and figures.ELLIPSIS in fitted and _lines_fit(fitted, 3.0)
+    assert fitted.startswith("region: word0") and fitted.endswith("(urban core)")
+    one = figures.fit_label(text, 2.3, lines=1, size=7)
+    assert "\n" not in one and one.startswith("region:") and one.endswith("(urban core)")
+    assert _lines_fit(one, 2.3, size=7)
+    word = figures.fit_label("x" * 90, 3.0)  # one word: cut inside it
+    assert word.count("\n") == 1 and _lines_fit(word, 3.0)
+
+
+def test_fit_label_leaves_a_label_that_fits_alone():
+    assert figures.fit_label("party: independent republican", 3.0) == "party: independent republican"
+
+
+def test_forest_plot_margin_fits_its_wrapped_labels_and_no_text_is_lost():
+    rng = np.random.default_rng(6)
+    n = 300
+    frame = pd.DataFrame({
+        "y": rng.integers(0, 2, n),
+        "household_income_in_us_dollars_before_tax_2023": rng.normal(size=n),
+        "region": rng.choice(["East", LONG_LABELS[1][8:], LONG_LABELS[2][8:]], n),
+    })
+    result = statreport.fit(
+        "y ~ household_income_in_us_dollars_before_tax_2023 + C(region, Treatment('East'))", frame)
+    ticks = figures.forest_labels(result)
+    assert ticks.lines == 2 and ticks.width <= figures.FOREST_LABEL_WIDTH * 1.01
+    assert [t.replace("\n", "").replace(" ", "") for t in ticks.labels] == [
+        t.replace(" ", "") for t in LONG_LABELS[:3]]
+    assert ticks.width == pytest.approx(max(
+        figures._text_width([line]) for t in ticks.labels for line in t.split("\n")))
+    svg = figures.forest_plot(result).decode()
+    groups = re.findall(r'<g id="ytick_\d+">.*?<g id="text_\d+">(.*?)</g>', svg, flags=re.S)
+    assert [re.findall(r">([^<]*)</text>", g) for g in groups] == [t.split("\n") for t in ticks.labels]
+    starts = [float(x) for x in re.findall(r"translate\((-?[\d.]+) ", "".join(groups))]
+    assert starts and min(starts) >= 0  # each line of a wrapped label starts inside the figure
+    axes_left = float(re.search(r'id="patch_2">\s*<path d="M ([\d.]+) ', svg).group(1))
+    assert axes_left == pytest.approx((ticks.width + 0.2) * 72, abs=0.01)  # points
+
+
 def test_dollar_signs_stay_literal_and_svg_is_deterministic():
     rng = np.random.default_rng(2)
     frame = pd.DataFrame({"$a$": rng.normal(size=80), "y": rng.integers(0, 2, 80)})

@@ -77,6 +77,33 @@ def test_notebook_fragment_has_no_document_wrapper():
     assert "<html" not in fragment and 'class="statreport"' in fragment
 
 
+def test_wide_numbers_are_told_by_the_number_cells_only():
+    from statreport.report.html import wide_numbers
+
+    assert wide_numbers('<td class="num">2.70\u00d710\u207b\u2075</td>')
+    assert wide_numbers('<td class="num">\u221212345.6789</td>')
+    assert not wide_numbers('<td class="num">\u22121234.5678</td><td class="num">0.069</td>')
+    assert not wide_numbers('<td class="term" title="x">area_10000.5 \u00d710</td>')
+
+
+def test_long_term_labels_wrap_in_their_column_and_numbers_do_not():
+    rng = np.random.default_rng(8)
+    n = 200
+    frame = pd.DataFrame({
+        "y": rng.integers(0, 2, n),
+        "household_income_in_us_dollars_before_tax_2023": rng.normal(60_000, 20_000, n),
+    })
+    html = render_html(statreport.fit("y ~ household_income_in_us_dollars_before_tax_2023", frame),
+                       with_figures=False)
+    assert '<table class="coefficients wide">' in html
+    css = "".join(re.findall(r"<style>(.*?)</style>", html, flags=re.S))
+    term = re.search(r"\.statreport td\.term \{([^}]*)\}", css).group(1)
+    assert "overflow-wrap: anywhere" in term and "nowrap" not in term
+    assert re.search(r"\.statreport td\.num, \.statreport th\.num \{[^}]*white-space: nowrap", css)
+    tutorial = render_html(statreport.fit("y ~ x", EXAMPLES / "tutorial.csv"), with_figures=False)
+    assert '<table class="coefficients">' in tutorial
+
+
 def test_snapshot_of_pinned_tutorial_report(monkeypatch):
     """Layout regressions show up as a diff; refresh with STATREPORT_UPDATE_SNAPSHOTS=1."""
     import dataclasses

@@ -30,8 +30,74 @@ def anes_pdf(anes):
     return PdfReader(io.BytesIO(render_pdf(anes)))
 
 
+LONG_LEVELS = ["East", "Island", "Northern metropolitan health authority district (urban core)",
+               "Southern rural and coastal communities including islands",
+               "Western region, former industrial towns and suburbs"]
+
+
+@pytest.fixture(scope="module")
+def long_labels():
+    """A column name and category levels far longer than the table's term column."""
+    rng = np.random.default_rng(5)
+    n = 300
+    age = rng.normal(50, 12, n)
+    income = rng.normal(60_000, 20_000, n)  # coefficients in scientific notation
+    logit = 0.03 * (age - 50) + 2e-5 * (income - 60_000)
+    frame = pd.DataFrame({
+        "y01": (rng.random(n) < 1 / (1 + np.exp(-logit))).astype(int),
+        "age": age,
+        "household_income_in_us_dollars_before_tax_2023": income,
+        "region": rng.choice(LONG_LEVELS, n),
+    })
+    return statreport.fit(
+        "y01 ~ age + household_income_in_us_dollars_before_tax_2023 + C(region, Treatment('East'))", frame)
+
+
 def text_of(reader: PdfReader) -> str:
     return "\n".join(page.extract_text() for page in reader.pages)
+
+
+def _advances(font) -> dict[int, float]:
+    """Glyph id -> advance (thousandths of an em) from a Type0 font's /W array."""
+    w = font["/DescendantFonts"][0].get_object()["/W"]
+    advances, i = {}, 0
+    while i < len(w):
+        first, item = int(w[i]), w[i + 1]
+        if isinstance(item, list):  # first [w1 w2 ...]
+            advances.update({first + k: float(v) for k, v in enumerate(item)})
+            i += 2
+        else:  # first last w
+            advances.update({cid: float(w[i + 2]) for cid in range(first, int(item) + 1)})
+            i += 3
+    return advances
+
+
+def text_extents(page) -> list[tuple[float, float]]:
+    """Where each run of text on ``page`` starts and ends, in points from the left edge.
+
+    Read from the page's text operators and its fonts' glyph widths (WeasyPrint writes
+    Identity-H fonts, two bytes a glyph): text that runs off the page still extracts
+    as text, so only its position tells whether a reader can see it."""
+    fonts = {name: _advances(ref.get_object()) for name, ref in page["/Resources"]["/Font"].items()}
+    state: dict = {"font": None, "size": 0.0}
+    runs = []
+
+    def visit(operator, operands, cm, tm):
+        if operator == b"Tf":
+            state["font"], state["size"] = fonts.get(operands[0]), float(operands[1])
+        elif operator == b"TJ" and state["font"] is not None:
+            advance = 0.0
+            for item in operands[0]:
+                if isinstance(item, bytes):
+                    advance += sum(state["font"].get(int.from_bytes(item[k:k + 2], "big"), 0.0)
+                                   for k in range(0, len(item), 2))
+                else:  # a kerning adjustment
+                    advance -= float(item)
+            start = cm[0] * tm[4] + cm[4]
+            runs.append((start, start + cm[0] * advance / 1000 * state["size"]))
+
+    page.extract_text(visitor_operand_before=visit)
+    return runs
 
 
 def test_pdf_opens_with_expected_page_count(anes_pdf):
@@ -71,6 +137,34 @@ def test_letter_pages(anes):
     assert (round(float(box.width)), round(float(box.height))) == (612, 792)
     a4 = PdfReader(io.BytesIO(render_pdf(anes))).pages[0].mediabox
     assert (round(float(a4.width)), round(float(a4.height))) == (595, 842)
+
+
+@pytest.mark.parametrize("page_size", ["a4", "letter"])
+@pytest.mark.parametrize("case", ["anes", "long_labels"])
+def test_no_text_runs_into_the_right_margin(case, page_size, request):
+    """Long term labels wrap in their column; the odds ratios stay on the page."""
+    result = request.getfixturevalue(case)
+    reader = PdfReader(io.BytesIO(render_pdf(result, page_size=page_size)))
+    for number, page in enumerate(reader.pages, start=1):
+        text_right = float(page.mediabox.width) - 16 / 25.4 * 72  # the @page margin, 16 mm
+        runs = text_extents(page)
+        assert runs, number
+        widest = max(end for _, end in runs)
+        assert widest <= text_right + 0.5, (page_size, number, widest, text_right)
+    text = text_of(reader)
+    for row in result.coefficient_rows:
+        for value in (row.odds_ratio, row.or_ci_low, row.or_ci_high):
+            assert formatting.number(value, 3) in text, (row.term, value)
+
+
+def test_long_labels_wrap_and_wide_numbers_set_the_table_smaller(long_labels):
+    from statreport.report.html import render_html
+
+    html = render_html(long_labels, pdf=True, with_figures=False)
+    assert '<table class="coefficients wide">' in html  # 2.70x10^-5 in the income row
+    text = re.sub(r"\s+", "", text_of(PdfReader(io.BytesIO(render_pdf(long_labels)))))
+    for label in ("household_income_in_us_dollars_before_tax_2023", *LONG_LEVELS[1:]):
+        assert re.sub(r"\s+", "", label) in text  # every character kept, lines broken
 
 
 def test_same_result_same_pdf_bytes(anes):

@@ -14,12 +14,13 @@ from __future__ import annotations
 import base64
 import io
 import math
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache, partial
 from typing import Any
 
-from ..result import FigureInputs, FitResult, levels_by_column
+from ..result import Coefficient, FigureInputs, FitResult, levels_by_column
 from . import labels
 
 #: What a figure is drawn from: a whole result, or the part of it known before its cross-check.
@@ -105,6 +106,105 @@ def _text_width(texts: list[str], size: float | None = None) -> float:
     return max(widths, default=0.0) / 72.0
 
 
+#: Where a label may break across lines: after a space, an underscore, a colon, a comma or a slash.
+_BREAK_AFTER = re.compile(r"[^\s_:,/]*(?:[\s_:,/]+|$)")
+ELLIPSIS = "\u2026"
+
+
+def fit_label(text: str, width: float, *, lines: int = 2, size: float | None = None) -> str:
+    """``text`` within ``width`` inches, on at most ``lines`` lines joined by newlines.
+
+    A label that fits is returned as is. A longer one is wrapped at spaces,
+    underscores, colons, commas and slashes (inside a word only when the word
+    alone is too wide), into lines of even length rather than a long line and
+    an orphan; if it still needs more than ``lines`` lines, the middle is cut
+    out and marked with an ellipsis, keeping the start (the variable) and the
+    end (often the level that tells two labels apart). Measured in the figures'
+    font at ``size`` points, so the same label always gives the same text.
+    """
+    if _line_width(text, size) <= width:
+        return text
+    wrapped = _wrap(text, width, size)
+    if len(wrapped) <= lines:
+        # the narrowest width giving as many lines, and no more words cut than at full width
+        pieces = [p.rstrip() for p in _BREAK_AFTER.findall(text) if p.strip()]
+        low, high = min(max((_line_width(p, size) for p in pieces), default=0.0), width), width
+        for _ in range(12):
+            middle = (low + high) / 2
+            if len(_wrap(text, middle, size)) == len(wrapped):
+                high = middle
+            else:
+                low = middle
+        return "\n".join(_wrap(text, high, size))
+    if lines == 1:
+        return _ellipsize_middle(text, width, size)
+    tail = _longest_fitting(ELLIPSIS + text, width, size, from_end=True)
+    return "\n".join(wrapped[: lines - 1] + [ELLIPSIS + text[len(text) - tail:].lstrip()])
+
+
+def _line_width(text: str, size: float | None) -> float:
+    """Width of ``text`` in inches as the sum of its characters' advances: fast
+    (each character measured once) and, since kerning in DejaVu Sans almost only
+    draws characters closer, at least the drawn width but for a fraction of a point."""
+    return sum(_char_width(char, size or RC["font.size"]) for char in text)
+
+
+@lru_cache(maxsize=1024)
+def _char_width(char: str, size: float) -> float:
+    return _text_width([char], size)
+
+
+def _wrap(text: str, width: float, size: float | None) -> list[str]:
+    """``text`` in lines within ``width``, filled greedily, broken after `_BREAK_AFTER`'s
+    characters, or inside a word wider than a line."""
+    wrapped: list[str] = []
+    line = ""
+    for piece in (p for p in _BREAK_AFTER.findall(text) if p):
+        if _line_width((line + piece).rstrip(), size) <= width:
+            line += piece
+            continue
+        if _line_width(piece.rstrip(), size) <= width:
+            if line.strip():
+                wrapped.append(line.rstrip())
+            line = piece
+            continue
+        line += piece  # a word wider than a line: cut it, filling this line first
+        while _line_width(line.rstrip(), size) > width:
+            cut = _longest_fitting(line, width, size, from_end=False)
+            wrapped.append(line[:cut].rstrip())
+            line = line[cut:]
+    if line.strip():
+        wrapped.append(line.rstrip())
+    return wrapped
+
+
+def _longest_fitting(text: str, width: float, size: float | None, *, from_end: bool) -> int:
+    """How many characters of ``text`` fit ``width``: its start, or its end after
+    ``text[0]`` (the ellipsis) when ``from_end``. At least one, so wrapping always advances."""
+    low, high = 1, len(text) - 1 if from_end else len(text)
+    while low < high:
+        middle = (low + high + 1) // 2
+        candidate = text[0] + text[len(text) - middle:] if from_end else text[:middle]
+        if _line_width(candidate, size) <= width:
+            low = middle
+        else:
+            high = middle - 1
+    return low
+
+
+def _ellipsize_middle(text: str, width: float, size: float | None) -> str:
+    """``text`` on one line within ``width``: its start and end around an ellipsis."""
+    low, high = 0, len(text) // 2
+    while low < high:
+        middle = (low + high + 1) // 2
+        candidate = text[:middle].rstrip() + ELLIPSIS + text[len(text) - middle:].lstrip()
+        if _line_width(candidate, size) <= width:
+            low = middle
+        else:
+            high = middle - 1
+    return text[:low].rstrip() + ELLIPSIS + text[len(text) - low:].lstrip()
+
+
 def term_labels(result: Drawable) -> dict[str, str]:
     """Readable labels for design columns: 'party: weak democrat' for a dummy column."""
     mapping = {column: f"{cat.variable}: {level}"
@@ -112,10 +212,40 @@ def term_labels(result: Drawable) -> dict[str, str]:
     return {row.term: mapping.get(row.term, row.term) for row in result.coefficient_rows}
 
 
-def forest_plot(result: Drawable) -> bytes:
+#: The forest plot's term labels take at most this width (inches, of the figure's 6.4)
+#: and this many lines; a longer label is wrapped, then shortened in the middle.
+FOREST_LABEL_WIDTH = 3.0
+FOREST_LABEL_LINES = 2
+
+
+@dataclass(frozen=True)
+class ForestLabels:
+    """The forest plot's tick labels as drawn, and the space they need."""
+
+    labels: tuple[str, ...]  # in table order; lines joined by newlines
+    width: float  # the widest line, inches
+    lines: int  # the most lines any label takes
+
+
+def forest_labels(result: Drawable) -> ForestLabels:
+    """The forest plot's labels, each fitted within `FOREST_LABEL_WIDTH` by `fit_label`."""
     names = term_labels(result)
-    rows = [r for r in result.coefficient_rows if r.term != "Intercept" and not r.separated]
-    height = 0.9 + 0.28 * max(len(rows), 1)
+    fitted = tuple(fit_label(names[r.term], FOREST_LABEL_WIDTH, lines=FOREST_LABEL_LINES)
+                   for r in _forest_rows(result))
+    lines = [line for label in fitted for line in label.split("\n")]
+    most = max((label.count("\n") + 1 for label in fitted), default=1)
+    return ForestLabels(fitted, _text_width(lines), most)
+
+
+def _forest_rows(result: Drawable) -> list[Coefficient]:
+    return [r for r in result.coefficient_rows if r.term != "Intercept" and not r.separated]
+
+
+def forest_plot(result: Drawable) -> bytes:
+    rows = _forest_rows(result)
+    ticks = forest_labels(result)
+    # a second line of 9-point text needs 0.15 in more between rows
+    height = 0.9 + (0.28 + 0.15 * (ticks.lines - 1)) * max(len(rows), 1)
 
     def draw(figure: Any) -> None:
         ax = figure.add_subplot()
@@ -131,15 +261,14 @@ def forest_plot(result: Drawable) -> bytes:
         ax.axvline(1.0, color=GREY, linewidth=0.9, linestyle="--")
         ax.set_xscale("log")
         _plain_log_ticks(ax, [v for r in rows for v in (r.or_ci_low, r.or_ci_high, r.odds_ratio)])
-        ax.set_yticks(positions, [names[r.term] for r in rows])
+        ax.set_yticks(positions, ticks.labels)
         if result.penalty is None:
             ax.set_xlabel(f"Odds ratio ({labels.ci_label(result.ci_level)} CI, log scale)")
         else:
             ax.set_xlabel("Penalized odds ratio (log scale; no intervals after a penalty)")
         ax.set_ylim(-0.7, len(rows) - 0.3)
 
-    tick_labels = [names[r.term] for r in rows]
-    return _svg(draw, (6.4, height), Margins(left=min(_text_width(tick_labels) + 0.2, 3.2)))
+    return _svg(draw, (6.4, height), Margins(left=ticks.width + 0.2))
 
 
 def _plain_log_ticks(ax: Any, values: list[float]) -> None:
@@ -307,12 +436,14 @@ def path_plot(result: Drawable) -> bytes:
     assert result.penalty is not None and result.penalty.cv is not None
     cv = result.penalty.cv
     names = term_labels(result)
+    # one line each at the lines' ends, shortened in the middle beyond 2.3 in
+    ends = [fit_label(names.get(term, term), 2.3, lines=1, size=7) for term in cv.path_terms]
 
     def draw(figure: Any) -> None:
         ax = figure.add_subplot()
-        for j, term in enumerate(cv.path_terms):
+        for j, label in enumerate(ends):
             line = ax.plot(cv.alphas, [row[j] for row in cv.path], linewidth=1.2)[0]
-            ax.annotate(names.get(term, term), (cv.alphas[-1], cv.path[-1][j]), fontsize=7,
+            ax.annotate(label, (cv.alphas[-1], cv.path[-1][j]), fontsize=7,
                         xytext=(3, 0), textcoords="offset points", va="center",
                         color=line.get_color())
         ax.axhline(0.0, color=GREY, linewidth=0.8)
@@ -324,8 +455,7 @@ def path_plot(result: Drawable) -> bytes:
         ax.set_ylabel("Coefficient (penalized)")
         ax.legend(loc="upper left", fontsize=7.5)
 
-    right = _text_width([names.get(term, term) for term in cv.path_terms], size=7) + 0.2
-    return _svg(draw, (6.4, 3.4), Margins(right=min(right, 2.5)))
+    return _svg(draw, (6.4, 3.4), Margins(right=_text_width(ends, size=7) + 0.2))
 
 
 def warm_up() -> None:

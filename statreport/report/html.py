@@ -8,6 +8,7 @@ contains no user data.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
@@ -46,6 +47,7 @@ def _environment() -> Any:
         keep_trailing_newline=True,
     )
     env.filters.update(
+        wide_numbers=wide_numbers,
         num=formatting.number,
         pval=formatting.p_value,
         int=formatting.integer,
@@ -53,6 +55,15 @@ def _environment() -> Any:
         size=formatting.size,
     )
     return env
+
+
+#: A number cell wider than most: scientific notation, or five digits before the point.
+_WIDE_NUMBER = re.compile(r'<td class="num">[^<]*(?:\u00d710|\d{5}\.)')
+
+
+def wide_numbers(rows: str) -> bool:
+    """Whether rendered table rows show a wide number (the PDF then sets the table smaller)."""
+    return _WIDE_NUMBER.search(str(rows)) is not None
 
 
 def compile_template() -> Any:
