@@ -11,7 +11,7 @@ import math
 import os
 import threading
 import warnings
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -52,6 +52,7 @@ def fit(
     sep: str | None = None,
     encoding: str = "utf-8",
     decimal: str = ".",
+    na_values: Sequence[str] = (),
     missing: str = "drop",
     allow_python_formula: bool = False,
     penalty: str | None = None,
@@ -89,6 +90,10 @@ def fit(
     sep, encoding, decimal
         Delimiter, text encoding and decimal mark of a delimited data file. The
         delimiter is detected when not given; an ambiguous file is an error.
+    na_values : sequence of str, optional
+        Cell texts of a delimited file that mean a missing value, besides the
+        empty cell, "NA", "N/A", "NaN" and "null": e.g. ``(".",)`` for Stata's
+        and SAS's missing value, or ``("-99",)``.
     missing : {"drop", "raise"}, default "drop"
         Rows with a missing value in a model variable are dropped (and counted
         per column in the report), or any missing value is an error.
@@ -166,7 +171,8 @@ def fit(
         # pyarrow parses the file on other threads while this one imports the
         # estimation libraries
         loaded = _while_importing(
-            lambda: load_data(data, columns, sep=sep, encoding=encoding, decimal=decimal),
+            lambda: load_data(data, columns, sep=sep, encoding=encoding, decimal=decimal,
+                              na_values=tuple(str(v) for v in na_values)),
             ESTIMATION_MODULES,
         )
     from .crosscheck import compare, start_refit

@@ -21,6 +21,8 @@ if TYPE_CHECKING:  # pragma: no cover
 MAX_DESIGN_BYTES = 4 * 1024**3
 #: Warn about categorical levels with fewer rows than this.
 SPARSE_LEVEL_ROWS = 5
+#: Text levels that usually mean "missing" in exported files (Stata and SAS write ".").
+MISSING_CODES = frozenset({".", "-", "--", "?", ".."})
 
 _NUMBER_AS_TEXT = re.compile(r"^\s*[-+]?(\d{1,3}([ \u00a0\u202f.,']\d{3})+|\d+)([.,]\d+)?\s*$")
 
@@ -67,6 +69,10 @@ def check_finite(frame: pd.DataFrame, columns: list[str]) -> None:
             )
 
 
+def _rows_count(n: int) -> str:
+    return f"{n} row" if n == 1 else f"{n} rows"
+
+
 def check_text_columns(
     frame: pd.DataFrame, plain_terms: frozenset[str], categorical_terms: frozenset[str]
 ) -> list[ReportWarning]:
@@ -95,8 +101,10 @@ def check_text_columns(
                         f"column '{name}' holds numbers, but '{strays.iloc[0]}' on "
                         f"{_where(frame, name, strays.iloc[0])} is not a number"
                         + (f" (nor are {len(strays) - 1} more)" if len(strays) > 1 else "")
-                        + f"; correct it or leave the cell empty (a missing value), or write "
-                        f"C({name}) if the column really is categorical"
+                        + "; correct it or leave the cell empty (a missing value)"
+                        + (f", or pass --na-value '{strays.iloc[0]}' if it marks a missing value"
+                           if strays.nunique() == 1 else "")
+                        + f", or write C({name}) if the column really is categorical"
                     )
                 example = sample[numeric_looking].iloc[0]
                 raise DataError(
@@ -105,6 +113,14 @@ def check_text_columns(
                     f"remove thousands separators, or write C({name}) if it really is categorical"
                 )
         counts = values.value_counts()
+        codes = [str(level) for level in counts.index if str(level).strip() in MISSING_CODES]
+        if codes:
+            warnings.append(ReportWarning(
+                "missing_code_as_level",
+                f"'{name}' has the level '{codes[0]}' ({_rows_count(int(counts[codes[0]]))}), kept as a "
+                f"category of its own; if it marks a missing value (as '.' does in Stata and SAS "
+                f"files), pass --na-value '{codes[0]}'",
+            ))
         sparse = counts[counts < SPARSE_LEVEL_ROWS]
         if len(counts) > 1 and len(sparse):
             shown = ", ".join(f"'{level}' ({count})" for level, count in sparse.iloc[:5].items())

@@ -127,6 +127,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="decimal mark of numbers in a text file (default: '.')",
     )
     fit.add_argument(
+        "--na-value", action="append", default=[], metavar="TEXT", dest="na_values",
+        help="a cell text that means a missing value, besides an empty cell, NA, N/A, NaN and "
+        "null (e.g. --na-value . for Stata or SAS files); repeat for more",
+    )
+    fit.add_argument(
         "--missing", default="drop", choices=("drop", "raise"),
         help="rows with missing values: drop them and report it (default), or stop with an error",
     )
@@ -315,6 +320,7 @@ def _fit(
         sep=args.sep,
         encoding=args.encoding,
         decimal=args.decimal,
+        na_values=args.na_values,
         missing=args.missing,
         allow_python_formula=args.allow_python_formula,
         penalty=args.penalty,

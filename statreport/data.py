@@ -53,6 +53,7 @@ def load_data(
     sep: str | None = None,
     encoding: str = "utf-8",
     decimal: str = ".",
+    na_values: tuple[str, ...] = (),
 ) -> LoadedData:
     """Load the columns a formula needs from a DataFrame, CSV or Parquet file.
 
@@ -70,11 +71,20 @@ def load_data(
         Text encoding of a delimited file.
     decimal
         Decimal mark of numbers in a delimited file (``.`` or ``,``).
+    na_values
+        Cell texts of a delimited file that mean a missing value, besides the
+        empty cell and pyarrow's own ("NA", "N/A", "NaN", "null", ...): e.g.
+        Stata's and SAS's ".", or "-99".
     """
     if sep is not None:
         sep = SEP_NAMES.get(sep.lower(), sep)
     if sep is not None and (len(sep) != 1 or sep in "\"\r\n"):
         raise UsageError(f"--sep must be a single character other than a quote or newline; got {sep!r}")
+    if na_values and (_is_dataframe(source) or str(source).lower().endswith(PARQUET_SUFFIXES)):
+        raise UsageError(
+            "na_values applies to delimited text files; a DataFrame or Parquet file has "
+            "its own missing values (in pandas: frame.replace({'.': None}))"
+        )
     if _is_dataframe(source):
         names = [str(c) for c in source.columns]
         for name in sorted(columns):
@@ -104,7 +114,8 @@ def load_data(
         elif text_name.endswith(TEXT_SUFFIXES) or sep is not None:
             if sep is None and text_name.endswith(".tsv"):
                 sep = "\t"
-            frame, sep = _read_csv(path, columns, sep=sep, encoding=encoding, decimal=decimal)
+            frame, sep = _read_csv(path, columns, sep=sep, encoding=encoding, decimal=decimal,
+                                   na_values=na_values)
             fmt = "csv"
         else:
             raise DataError(
@@ -153,7 +164,13 @@ _SNIFF_BYTES = 1 << 16
 
 
 def _read_csv(
-    path: Path, columns: frozenset[str], *, sep: str | None, encoding: str, decimal: str
+    path: Path,
+    columns: frozenset[str],
+    *,
+    sep: str | None,
+    encoding: str,
+    decimal: str,
+    na_values: tuple[str, ...] = (),
 ) -> tuple[pd.DataFrame, str]:
     import pyarrow as pa
     import pyarrow.csv as pacsv
@@ -173,6 +190,8 @@ def _read_csv(
         strings_can_be_null=True,
         decimal_point=decimal,
     )
+    if na_values:
+        convert.null_values = [*convert.null_values, *na_values]
     try:
         table = pacsv.read_csv(
             path, read_options=read_options, parse_options=parse_options, convert_options=convert

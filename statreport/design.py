@@ -126,7 +126,8 @@ def _sparse_references(
         if rows < SPARSE_LEVEL_ROWS and counts[common] > rows:
             found.append(ReportWarning(
                 "sparse_reference",
-                f"the reference level of '{c.variable}', '{c.reference}', has only {rows} row(s), "
+                f"the reference level of '{c.variable}', '{c.reference}', has only "
+                f"{rows} row{'' if rows == 1 else 's'}, "
                 f"and every '{c.variable}' estimate is a comparison with it, so all of them are "
                 f"imprecise; choose a common level as the reference, e.g. "
                 f"C({c.variable}, Treatment({common!r})) ({counts[common]} rows)",

@@ -459,6 +459,33 @@ def test_a_sparse_reference_level_is_named_with_a_better_one():
     assert [w.code for w in result.warnings] == ["sparse_levels"]
 
 
+def test_a_stata_missing_code_is_named_and_can_be_declared(tmp_path, capsys):
+    import statreport
+
+    text = TUTORIAL.replace("x,y\n", "x,y,g\n").replace("\n", ",a\n").replace("x,y,g,a", "x,y,g")
+    text = text.replace("\n3,0,a\n", "\n3,0,.\n").replace("\n5,1,a\n", "\n.,1,b\n")
+    data = write(tmp_path, "s.csv", text)
+    code, err = run(tmp_path, capsys, "y ~ x", data)
+    assert code == 3 and "'.' on data row 6 (line 7 of the file)" in err and "--na-value '.'" in err
+    with statreport_warnings_only() as caught:
+        result = statreport.fit("y ~ g", data)
+    named = [m for m in warned_messages(caught) if m.endswith("[missing_code_as_level]")]
+    assert len(named) == 1 and "'g' has the level '.' (1 row), kept as a category" in named[0]
+    assert "--na-value '.'" in named[0]
+    code, err = run(tmp_path, capsys, "y ~ x + g", data, "--na-value", ".")
+    assert code == 0 and "2 of 10 rows" in err, err
+    with statreport_warnings_only():
+        result = statreport.fit("y ~ x", data, na_values=["."])
+    assert result.data.n_obs == 9 and dict(result.data.dropped_by_column)["x"] == 1
+
+
+def test_na_values_are_for_text_files_only():
+    import statreport
+
+    with pytest.raises(statreport.UsageError, match="delimited text"):
+        statreport.fit("y ~ x", pd.read_csv(EXAMPLES / "tutorial.csv"), na_values=["."])
+
+
 def test_badly_scaled_but_full_rank_design_is_not_refused():
     import statreport
 
