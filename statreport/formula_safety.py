@@ -112,14 +112,15 @@ def check_formula(text: str, *, strict: bool = True) -> tuple[frozenset[str], fr
     masked = _BACKTICK.sub(placeholder, " ".join(text.splitlines()))
     if "`" in masked:
         raise FormulaError(f"formula '{text}' has an unmatched backtick (`)")
-    python = _to_python(masked, text)
+    python = _to_python(masked, text, prefix)
     found: list[frozenset[str]] = []
     for side in python:
         try:
             tree = ast.parse(side, mode="eval")
         except SyntaxError as exc:
+            near, hint = _near(side, exc, quoted, prefix), _hint(side, prefix)
             raise FormulaError(
-                f"formula '{text}' is not a valid formula near '{_near(side, exc)}'"
+                f"formula '{text}' is not a valid formula near '{near}'" + (f"; {hint}" if hint else "")
             ) from exc
         checker = _Checker(side, text, quoted, strict=strict, prefix=prefix)
         checker.visit(tree)
@@ -127,12 +128,13 @@ def check_formula(text: str, *, strict: bool = True) -> tuple[frozenset[str], fr
     return found[0], found[0] | found[1]
 
 
-def _to_python(masked: str, original: str) -> list[str]:
+def _to_python(masked: str, original: str, prefix: str) -> list[str]:
     """Split on the one top-level '~' and turn ':' into '&' so each side parses as Python."""
     try:
         tokens = list(tokenize.generate_tokens(io.StringIO(masked).readline))
     except (tokenize.TokenError, IndentationError, SyntaxError) as exc:
-        raise FormulaError(f"formula '{original}' does not parse: {exc.args[0]}") from exc
+        hint = _hint(masked, prefix) or exc.args[0]
+        raise FormulaError(f"formula '{original}' does not parse: {hint}") from exc
     sides: list[list[str]] = [[]]
     depth = 0
     previous_end = 0
@@ -165,9 +167,41 @@ def _to_python(masked: str, original: str) -> list[str]:
     return ["".join(part) for part in sides]
 
 
-def _near(source: str, exc: SyntaxError) -> str:
+def _hint(side: str, prefix: str) -> str:
+    """What usually causes a formula side not to parse: an unclosed parenthesis, a
+    column name with spaces, or one that is a Python keyword."""
+    import keyword
+
+    unmasked = re.sub(re.escape(prefix) + r"\d+_", "_", side)
+    depth = 0
+    for char in unmasked:
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if depth < 0:
+            return "it has a ')' without its '('"
+    if depth > 0:
+        return "a '(' is not closed"
+    names = re.findall(r"[A-Za-z_][A-Za-z0-9_.]*", unmasked)
+    reserved = [n for n in names if keyword.iskeyword(n)]
+    if reserved:
+        return (f"'{reserved[0]}' is a reserved word: write a column of that name in "
+                f"backticks, `{reserved[0]}`")
+    spaced = re.search(r"[A-Za-z0-9_.]+(?:[ \t]+[A-Za-z_][A-Za-z0-9_.]*)+", unmasked)
+    if spaced and not any(keyword.iskeyword(w) for w in spaced.group().split()):
+        return (f"write a column name with spaces or symbols in backticks, "
+                f"`{' '.join(spaced.group().split())}`")
+    return ""
+
+
+def _near(source: str, exc: SyntaxError, quoted: list[str], prefix: str) -> str:
+    """About ten characters either side of the error, with quoted names as typed
+    (the error falls between tokens, so no placeholder is cut in two)."""
+
+    def restore(part: str) -> str:
+        return re.sub(re.escape(prefix) + r"(\d+)_", lambda m: quoted[int(m.group(1))], part)
+
     offset = max((exc.offset or 1) - 1, 0)
-    return source[max(offset - 10, 0): offset + 10].strip() or source
+    before, after = restore(source[:offset]), restore(source[offset:])
+    return (before[-10:] + after[:10]).strip() or restore(source)
 
 
 class _Checker(ast.NodeVisitor):

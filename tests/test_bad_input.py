@@ -197,6 +197,19 @@ def test_missing_column_suggests_nearest(tmp_path, capsys):
     assert code == 2 and "did you mean 'x1'" in err
 
 
+@pytest.mark.parametrize(("formula", "words"), [
+    ("y ~ age years", "in backticks, `age years`"),
+    ("y ~ x + class", "'class' is a reserved word: write a column of that name in backticks, `class`"),
+    ("y ~ C(g", "does not parse: a '(' is not closed"),
+    ("y ~ C(g))", "does not parse: it has a ')' without its '('"),
+    ("y ~ `age years` + class", "near 'years` + class'"),  # a quoted name shown as typed
+])
+def test_a_formula_that_does_not_parse_says_the_likely_cause(formula, words, tmp_path, capsys):
+    data = write(tmp_path, "d.csv", "y,age years,class,g\n" + "0,1,a,u\n1,2,b,v\n" * 5)
+    code, err = run(tmp_path, capsys, formula, data)
+    assert code == 2 and words in err, err
+
+
 def test_output_equal_to_input_or_in_missing_folder(tmp_path, capsys):
     data = write(tmp_path, "d.json", "{}")
     assert main(["fit", "y ~ x", str(data), "-o", str(data)]) == 2
