@@ -27,6 +27,20 @@ MISSING_CODES = frozenset({".", "-", "--", "?", ".."})
 _NUMBER_AS_TEXT = re.compile(r"^\s*[-+]?(\d{1,3}([ \u00a0\u202f.,']\d{3})+|\d+)([.,]\d+)?\s*$")
 
 
+def _number_text_advice(example: str) -> str:
+    """What makes a number like ``example`` unreadable: its decimal mark or thousands separators."""
+    digits = example.strip().lstrip("+-")
+    if re.search(r"[ \u00a0\u202f']", digits) or ("." in digits and "," in digits):
+        return "remove the thousands separators"
+    if digits.count(",") == 1:
+        thousands = re.fullmatch(r"\d{1,3},\d{3}", digits)
+        return "for a decimal comma pass --decimal ','" + (
+            "; if ',' separates thousands, remove it" if thousands else "")
+    if digits.count(".") == 1:  # text only when --decimal ',' was given
+        return "this column's numbers use '.' as the decimal mark, so leave out --decimal ','"
+    return "remove the thousands separators"
+
+
 def _row(position: int) -> str:
     return f"data row {position + 1} (line {position + 2} of the file)"
 
@@ -109,8 +123,8 @@ def check_text_columns(
                 example = sample[numeric_looking].iloc[0]
                 raise DataError(
                     f"column '{name}' holds numbers written as text ('{example}' on "
-                    f"{_where(frame, name, example)}); for a decimal comma pass --decimal ',', "
-                    f"remove thousands separators, or write C({name}) if it really is categorical"
+                    f"{_where(frame, name, example)}); {_number_text_advice(example)}, or write "
+                    f"C({name}) if it really is categorical"
                 )
         counts = values.value_counts()
         codes = [str(level) for level in counts.index if str(level).strip() in MISSING_CODES]

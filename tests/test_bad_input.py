@@ -265,6 +265,22 @@ def test_numbers_stored_as_text(tmp_path, capsys):
     assert code == 3 and "numbers written as text" in err and "--decimal" in err
 
 
+@pytest.mark.parametrize(("cells", "extra", "advice"), [
+    (["{i},5"], (), "for a decimal comma pass --decimal ','"),
+    (["{i}.5"], ("--decimal", ","), "use '.' as the decimal mark, so leave out --decimal ','"),
+    (["{i},234.5"], (), "remove the thousands separators"),
+    (["{i} 234"], (), "remove the thousands separators"),
+    (["{i},234"], (), "pass --decimal ','; if ',' separates thousands, remove it"),
+])
+def test_numbers_as_text_get_advice_that_fits_them(cells, extra, advice, tmp_path, capsys):
+    data = tmp_path / "n.csv"
+    frame = pd.DataFrame({"y": [i % 2 for i in range(10)],
+                          "x": [cells[0].format(i=i + 1) for i in range(10)]})
+    frame.to_csv(data, index=False, sep=";")
+    code, err = run(tmp_path, capsys, "y ~ x", data, *extra)
+    assert code == 3 and "numbers written as text" in err and advice in err, err
+
+
 def test_a_stray_word_in_a_number_column_is_named_with_its_line(tmp_path, capsys):
     data = tmp_path / "stray.csv"
     rows = ["y,x"] + [f"{i % 2},{i * 0.37 - 5:.3f}" for i in range(40)]
