@@ -196,10 +196,19 @@ def code_outcome(values: pd.Series, name: str, positive: str | None) -> tuple[np
             "needs a binary outcome (0/1). Proportions need a binomial model with trial counts"
         )
     if len(uniques) > 2:
+        if pd.api.types.is_numeric_dtype(values.dtype):
+            recode = f"use a formula such as 'I({name} > 0) ~ ...'"
+        else:
+            folded = {str(v).strip().lower() for v in uniques}
+            if len(folded) <= 2:  # 'Yes', 'yes ' and 'NO': the same answers typed differently
+                raise DataError(
+                    f"outcome '{name}' has {len(uniques)} distinct values ({shown}) that differ only "
+                    "in capitals or spaces; make them consistent in the data file"
+                )
+            recode = f"merge the values in the data file, or name one with 'I({name} == \"...\") ~ ...'"
         raise DataError(
             f"outcome '{name}' has {len(uniques)} distinct values ({shown}); "
-            "a logistic model needs two. Recode it, or use a formula such as "
-            f"'I({name} > 0) ~ ...'"
+            f"a logistic model needs two. Recode it: {recode}"
         )
     if positive is not None:
         candidates = [_plain(v) for v in uniques]

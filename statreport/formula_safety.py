@@ -96,8 +96,9 @@ def check_formula(text: str, *, strict: bool = True) -> tuple[frozenset[str], fr
 
     Allowed: column names (backtick-quoted or ``Q("...")`` for names that are not
     identifiers), numbers, the operators ``~ + - : * / **`` and parentheses,
-    comparisons inside ``I(...)``, and the calls in `ALLOWED_CALLS` with their
-    listed keyword arguments. Strings only name a level or a column.
+    comparisons inside ``I(...)`` (a string there is a level compared with), and
+    the calls in `ALLOWED_CALLS` with their listed keyword arguments. Strings only
+    name a level or a column.
     """
     for forbidden, name in (("\\", "a backslash"), ("#", "a '#'")):
         if strict and forbidden in text:
@@ -255,8 +256,9 @@ class _Checker(ast.NodeVisitor):
         for op in node.ops:
             if not isinstance(op, _COMPARE):
                 self.reject(node, f"the comparison '{_op_symbol(op)}'")
-        self.visit(node.left)
-        for item in node.comparators:
+        for item in (node.left, *node.comparators):
+            if isinstance(item, ast.Constant) and isinstance(item.value, str):
+                continue  # I(region == 'south'): a level compared with, no more
             self.visit(item)
 
     def visit_Name(self, node: ast.Name) -> None:
@@ -273,7 +275,7 @@ class _Checker(ast.NodeVisitor):
         if isinstance(node.value, bool) or not isinstance(node.value, (int, float, str)):
             self.reject(node, f"the literal {node.value!r}")
         if isinstance(node.value, str):
-            self.reject(node, "a string outside Treatment(...), Q(...) or levels=")
+            self.reject(node, "a string outside Treatment(...), Q(...), levels= or a comparison in I(...)")
 
     def _string_or_list(self, node: ast.AST) -> None:
         items = node.elts if isinstance(node, (ast.List, ast.Tuple)) else [node]

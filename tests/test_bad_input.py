@@ -77,6 +77,29 @@ def test_allowed_transforms_still_work(tmp_path, capsys):
     assert code == 0, err
 
 
+def test_a_text_outcome_can_be_compared_with_one_of_its_levels():
+    import statreport
+
+    frame = pd.read_csv(EXAMPLES / "anes96.csv")
+    with statreport_warnings_only():
+        result = statreport.fit("I(vote == 'Dole') ~ age + self_lr", frame)
+        recoded = statreport.fit("vote ~ age + self_lr", frame, positive="Dole")
+    assert result.fit.events == int((frame["vote"] == "Dole").sum())
+    assert [r.estimate for r in result.coefficient_rows] == [r.estimate for r in recoded.coefficient_rows]
+
+
+@pytest.mark.parametrize("formula", [
+    "I(vote == 'Dole' * 3) ~ age",  # a string only as a level compared with
+    "I(vote == 'Dole'.upper()) ~ age",
+    "I(vote == ('Dole')[0]) ~ age",
+])
+def test_strings_in_comparisons_stay_plain_levels(formula, tmp_path, capsys):
+    frame = pd.read_csv(EXAMPLES / "anes96.csv")
+    frame.to_csv(tmp_path / "a.csv", index=False)
+    code, err = run(tmp_path, capsys, formula, tmp_path / "a.csv")
+    assert code == 2 and "not allowed" in err
+
+
 def test_allow_python_formula_opts_out(tmp_path, capsys):
     data = write(tmp_path, "d.csv", TUTORIAL)
     code, _ = run(tmp_path, capsys, "y ~ np.log1p(x)", data, "--allow-python-formula")
@@ -245,6 +268,9 @@ def test_a_folder_that_refuses_new_files_is_an_output_error(tmp_path, capsys, mo
         ([0.5, 0.25] * 5, (), "fractional"),
         (["yes", "no"] * 5, (), "--positive"),
         (["yes", "no"] * 5, ("--positive", "maybe"), "not a value"),
+        (["Yes", "yes ", "NO", "no", "no"] * 2, ("--positive", "Yes"), "differ only in capitals or spaces"),
+        (["north", "south", "east"] * 3 + ["west"], (), "I(y == \"...\")"),
+        ([0, 1, 2] * 3 + [0], (), "I(y > 0)"),
     ],
 )
 def test_outcome_problems(y, extra, words, tmp_path, capsys):
