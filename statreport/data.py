@@ -32,6 +32,9 @@ TEXT_SUFFIXES = (".csv", ".tsv", ".txt")
 #: Compressions of delimited text that both pyarrow (by extension) and Python's standard library read.
 COMPRESSED_SUFFIXES = (".gz", ".bz2")
 PARQUET_SUFFIXES = (".parquet", ".pq")
+SPREADSHEET_SUFFIXES = (".xlsx", ".xls", ".xlsm", ".ods")
+#: How spreadsheet files start: a ZIP archive (.xlsx, .ods) or an OLE2 compound file (.xls).
+_SPREADSHEET_MAGIC = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0")
 
 
 @dataclass(frozen=True)
@@ -102,8 +105,10 @@ def load_data(
             f"data must be a pandas DataFrame or a file path; got {type(source).__name__}"
         )
     path = Path(source)
+    if path.is_dir():
+        raise DataError(f"'{path}' is a folder; give the data file inside it")
     if not path.is_file():
-        raise DataError(f"data file '{path}' does not exist or is not a file")
+        raise DataError(f"data file '{path}' does not exist")
     name = path.name.lower()
     # data.csv.gz is read as data.csv
     text_name = name.rsplit(".", 1)[0] if name.endswith(COMPRESSED_SUFFIXES) else name
@@ -117,6 +122,11 @@ def load_data(
             frame, sep = _read_csv(path, columns, sep=sep, encoding=encoding, decimal=decimal,
                                    na_values=na_values)
             fmt = "csv"
+        elif text_name.endswith(SPREADSHEET_SUFFIXES):
+            raise DataError(
+                f"'{path.name}' is a spreadsheet; save the sheet as CSV (in Excel: File > Save As > "
+                "CSV UTF-8; in LibreOffice: File > Save As > Text CSV) and give that file"
+            )
         else:
             raise DataError(
                 f"cannot tell the format of '{path.name}' from its extension; "
@@ -283,6 +293,11 @@ def _sample_lines(path: Path, encoding: str) -> str:
         raise _unreadable(path, exc) from exc
     if not raw.strip():
         raise DataError(f"'{path.name}' is empty: expected a header line naming the columns")
+    if raw.startswith(_SPREADSHEET_MAGIC):
+        raise DataError(
+            f"'{path.name}' is a spreadsheet (or another binary file), not delimited text; save "
+            "the sheet as CSV (in Excel: File > Save As > CSV UTF-8) and give that file"
+        )
     if len(raw) == _SNIFF_BYTES and b"\n" in raw:
         raw = raw[: raw.rindex(b"\n")]
     try:

@@ -270,6 +270,24 @@ class FitResult:
     penalty: PenaltyInfo | None = None
     refit_rows: tuple[Coefficient, ...] | None = None  # unpenalized refit on selected terms
 
+    def __repr__(self) -> str:
+        """One screenful: what was fitted and whether to trust it (the tables are
+        ``.coefficients`` and ``.pred_table``; the full report ``.to_html(path)``)."""
+        f = self.fit
+        if self.penalty is not None:
+            method = f"{self.penalty.penalty} penalty, alpha {self.penalty.alpha:.4g}"
+        elif f.converged:
+            method = f"converged in {f.iterations} iterations"
+        else:
+            method = f"NOT converged after {f.iterations} iterations"
+        lines = [
+            f"FitResult({self.model.formula!r}: {f.n_obs:,} observations, {f.events:,} events, "
+            f"{len(self.coefficient_rows)} coefficients, {method}; cross-check "
+            f"{'passed' if self.crosscheck.passed else 'FAILED'})",
+        ]
+        lines += [f"  warning: {w.message}" for w in self.warnings]
+        return "\n".join(lines)
+
     # --- tables as DataFrames (fresh copies: the result itself never changes)
     @property
     def coefficients(self) -> pd.DataFrame:

@@ -191,6 +191,22 @@ def test_compressed_file_problems_are_named_as_in_the_plain_file(tmp_path, capsy
     assert code == 3 and "cannot decompress 'c.csv.gz'" in err and "cut short" in err
 
 
+@pytest.mark.parametrize(("name", "content", "words"), [
+    ("d.xlsx", b"PK\x03\x04rest of a zip", "is a spreadsheet; save the sheet as CSV"),
+    ("d.csv", b"PK\x03\x04rest of a zip", "is a spreadsheet (or another binary file), not delimited text"),
+    ("d.csv", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "not delimited text"),
+])
+def test_a_spreadsheet_is_named_as_one(name, content, words, tmp_path, capsys):
+    code, err = run(tmp_path, capsys, "y ~ x", write(tmp_path, name, content))
+    assert code == 3 and words in err, err
+
+
+def test_a_folder_given_as_data_is_named_as_one(tmp_path, capsys):
+    (tmp_path / "data").mkdir()
+    code, err = run(tmp_path, capsys, "y ~ x", tmp_path / "data")
+    assert code == 3 and "is a folder" in err
+
+
 def test_ambiguous_delimiter_fails_loudly(tmp_path, capsys):
     data = write(tmp_path, "a.csv", "x;y,z\n1;2,3\n4;5,6\n")
     code, err = run(tmp_path, capsys, "y ~ x", data)

@@ -112,3 +112,10 @@ def test_collinear_design_names_the_redundant_column():
 def test_options_are_validated_up_front(option, value):
     with pytest.raises(statreport.UsageError, match=option):
         statreport.fit("y ~ x", EXAMPLES / "tutorial.csv", **{option: value})
+
+
+def test_a_result_prints_as_one_screenful():
+    result = statreport.fit("y ~ x", EXAMPLES / "tutorial.csv")
+    text = repr(result)
+    assert text == ("FitResult('y ~ x': 10 observations, 7 events, 2 coefficients, "
+                    f"converged in {result.fit.iterations} iterations; cross-check passed)")
