@@ -215,3 +215,82 @@ def test_large_data_figures_use_bins():
     started = time.perf_counter()
     rendered = figures.render_figures(result)
     assert len(rendered) == 6 and time.perf_counter() - started < 30  # sanity, not a benchmark
+
+
+QUASI = pd.DataFrame({  # g = b predicts y = 1 but for one row; Newton does not converge
+    "y": [0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 0, 1],
+    "x": [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 5, 5],
+    "g": list("aabbaabbaabb"),
+})
+
+
+def test_no_forest_plot_of_a_fit_that_did_not_converge_but_the_prediction_figures_stay():
+    from statreport.result import FigureInputs
+
+    with pytest.warns(statreport.StatReportWarning):
+        result = statreport.fit("y ~ x + g", QUASI)
+    assert not result.fit.converged
+    assert figures.forest_withheld(result).startswith("the fit did not converge")
+    assert [f.key for f in figures.render_figures(result)] == [
+        "roc", "calibration", "probabilities", "confusion"]
+    # drawn ahead, before convergence is known: the missing intervals tell the same
+    ahead = FigureInputs(model=result.model, coefficient_rows=result.coefficient_rows,
+                         classification=result.classification, ci_level=result.ci_level,
+                         figures=result.figures)
+    assert figures.forest_withheld(ahead) is not None
+    assert "forest" not in [key for key, *_ in figures.figure_plan(ahead)]
+
+
+def test_converged_fit_keeps_its_forest_plot(challenger):
+    assert figures.forest_withheld(challenger) is None
+    assert "forest" in [f.key for f in figures.render_figures(challenger)]
+
+
+def _ticks(values, **options):
+    from matplotlib.figure import Figure
+
+    ax = Figure().add_subplot()
+    ax.set_xscale("log")
+    figures._plain_log_ticks(ax, values, **options)
+    locations = [t for t in ax.xaxis.get_majorticklocs()]
+    formatter = ax.xaxis.get_major_formatter()
+    return locations, [formatter(t, i) for i, t in enumerate(locations)], ax.get_xlim()
+
+
+@pytest.mark.parametrize("values", [
+    [1.0000002, 1.00000009, 1.00000034],  # per cent of income: the user's single tick "1"
+    [0.99, 1.002, 1.03],
+    [0.5, 2.0],
+    [3.9e-95, 1.5e17, 3.5e8],
+    [0.009, 0.3, 64.9],
+])
+def test_forest_axis_has_at_least_three_distinct_plain_ticks_whatever_the_range(values):
+    locations, texts, (low, high) = _ticks(values, around_one=True)
+    assert len(locations) >= 3 and len(set(texts)) == len(texts) and "1" in texts, texts
+    assert min([*values, 1 / 1.05]) / 1.1 <= min(locations)
+    assert max(locations) <= max([*values, 1.05]) * 1.1
+    assert all("e+" not in t and "e-" not in t for t in texts), texts
+
+
+def test_a_per_unit_odds_ratio_close_to_1_is_drawn_at_1_on_a_readable_axis():
+    locations, texts, (low, high) = _ticks([1.0000002, 1.00000009, 1.00000034], around_one=True)
+    assert low <= 1 / 1.05 and high >= 1.05 and all(low <= t <= high for t in locations)
+    assert "1" in texts and len(texts) >= 3
+
+
+def test_narrow_axis_ticks_are_written_exactly():
+    locations, texts, _ = _ticks([0.97, 1.03])
+    assert texts == [figures._tick_text(t, 2) for t in locations]
+    assert all(float(text) == pytest.approx(t) for text, t in zip(texts, locations, strict=True))
+
+
+def test_forest_caption_points_to_the_note_for_a_per_unit_odds_ratio_close_to_1():
+    rng = np.random.default_rng(4)
+    n = 400
+    income = rng.normal(60_000, 20_000, n)
+    frame = pd.DataFrame({"income": income,
+                          "y": (rng.random(n) < 1 / (1 + np.exp(-3e-5 * (income - 60_000)))).astype(int)})
+    caption = figures.forest_caption(statreport.fit("y ~ income", frame))
+    assert "Per unit of income the odds ratio is too close to 1" in caption
+    assert "Per unit" not in figures.forest_caption(
+        statreport.fit("vote ~ age + self_lr", EXAMPLES / "anes96.csv", positive="Dole"))

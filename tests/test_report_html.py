@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 import re
 from pathlib import Path
@@ -70,6 +71,72 @@ def test_failed_crosscheck_stands_out(monkeypatch):
     html = render_html(failed)
     assert "FAILED" in html
     assert html.index("FAILED") > html.index("Cross-check")
+
+
+QUASI = pd.DataFrame({  # g = b predicts y = 1 but for one row; Newton does not converge
+    "y": [0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 0, 1],
+    "x": [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 5, 5],
+    "g": list("aabbaabbaabb"),
+})
+
+
+def test_a_fit_that_did_not_converge_gets_a_statement_instead_of_a_forest_plot():
+    with pytest.warns(statreport.StatReportWarning):
+        result = statreport.fit("y ~ x + g", QUASI)
+    assert not result.fit.converged
+    html = render_html(result)
+    assert 'id="figure-forest"' not in html
+    assert "Not shown: the fit did not converge, so the estimates are where the optimizer stopped." in html
+    assert "Wald z tests" not in html  # no intervals are shown, so none are described
+    for key in ("roc", "calibration", "probabilities", "confusion"):  # they describe predictions
+        assert f'id="figure-{key}"' in html
+
+
+def test_formatting_never_prints_negative_zero_and_keeps_odds_ratios_apart_from_1():
+    from statreport.report import formatting
+
+    for value in (-0.0, -1e-17, -3e-5):
+        assert formatting.fixed(value) == "0.0000"
+    assert formatting.number(-0.0) == "0.0000"
+    assert formatting.fixed(-0.05) == "\u22120.0500"
+    assert formatting.odds_ratio(0.0) == "1.000"
+    assert formatting.odds_ratio(math.log(1.0000269)) == "1.000027"
+    assert formatting.odds_ratio(math.log(0.9999731)) == "0.999973"
+    assert formatting.odds_ratio(math.log(1.0004)) == "1.00040"
+    assert formatting.odds_ratio(2.69e-10) == "1\u2009+\u20092.7\u00d710\u207b\u00b9\u2070"
+    assert formatting.odds_ratio(-1e-17) == "1\u2009\u2212\u20091.0\u00d710\u207b\u00b9\u2077"  # exp() is 1.0
+    assert formatting.odds_ratio(math.log(1.5)) == "1.500"
+    assert formatting.odds_ratio(float("nan")) == formatting.DASH
+
+
+def test_pseudo_r2_of_rounding_noise_below_zero_reads_0():
+    import dataclasses
+
+    result = statreport.fit("y ~ x", EXAMPLES / "tutorial.csv")
+    noise = dataclasses.replace(result, pseudo_r2=dataclasses.replace(
+        result.pseudo_r2, mcfadden=-1e-17, cox_snell=-0.0, tjur=-3e-5))
+    table = re.search(r'<table class="pseudo-r2">.*?</table>', render_html(noise, with_figures=False),
+                      flags=re.S).group(0)
+    assert table.count('<td class="num">0.0000</td>') == 3
+    assert "\u2212" not in table and "\u00d710" not in table
+
+
+def test_per_unit_note_names_a_scale_that_reads_plainly():
+    rng = np.random.default_rng(4)
+    n = 400
+    income = rng.normal(60_000, 20_000, n)
+    frame = pd.DataFrame({"income": income,
+                          "y": (rng.random(n) < 1 / (1 + np.exp(-3e-5 * (income - 60_000)))).astype(int)})
+    result = statreport.fit("y ~ income", frame)
+    html = render_html(result, with_figures=False)
+    row = result.coefficient_rows[1]
+    assert 1e-5 < row.estimate < 1e-4
+    assert f'<td class="num">{math.exp(row.estimate):.6f}</td>' in html  # 1.00003, not 1.000
+    assert "Per 10\u2009000 units of <code>income</code> it is" in html
+    assert "<code>I(income / 10000)</code>" in html
+    assert '<table class="coefficients wide">' in html
+    anes = statreport.fit("vote ~ age + self_lr", EXAMPLES / "anes96.csv", positive="Dole")
+    assert 'class="note per-unit"' not in render_html(anes, with_figures=False)
 
 
 def test_notebook_fragment_has_no_document_wrapper():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import math
 import re
 
 import numpy as np
@@ -111,7 +112,7 @@ def test_pdf_text_has_formula_and_table_values(anes, anes_pdf):
     for row in anes.coefficient_rows:
         shown = formatting.number(row.estimate)
         assert shown in text, (row.term, shown)
-        assert formatting.number(row.odds_ratio, 3) in text
+        assert formatting.odds_ratio(row.estimate) in text
     assert "Page 1 of" in text
 
 
@@ -139,8 +140,21 @@ def test_letter_pages(anes):
     assert (round(float(a4.width)), round(float(a4.height))) == (595, 842)
 
 
+@pytest.fixture(scope="module")
+def income_in_cents():
+    """Income in cents: a per-unit odds ratio of 1 + 2x10^-7, which "1.000" would hide."""
+    rng = np.random.default_rng(12)
+    n = 300
+    age = rng.normal(50, 12, n)
+    cents = rng.normal(6e6, 2e6, n)
+    logit = 0.03 * (age - 50) + 2e-7 * (cents - 6e6)
+    frame = pd.DataFrame({"y": (rng.random(n) < 1 / (1 + np.exp(-logit))).astype(int),
+                          "age": age, "income_cents": cents})
+    return statreport.fit("y ~ age + income_cents", frame)
+
+
 @pytest.mark.parametrize("page_size", ["a4", "letter"])
-@pytest.mark.parametrize("case", ["anes", "long_labels"])
+@pytest.mark.parametrize("case", ["anes", "long_labels", "income_in_cents"])
 def test_no_text_runs_into_the_right_margin(case, page_size, request):
     """Long term labels wrap in their column; the odds ratios stay on the page."""
     result = request.getfixturevalue(case)
@@ -153,8 +167,8 @@ def test_no_text_runs_into_the_right_margin(case, page_size, request):
         assert widest <= text_right + 0.5, (page_size, number, widest, text_right)
     text = text_of(reader)
     for row in result.coefficient_rows:
-        for value in (row.odds_ratio, row.or_ci_low, row.or_ci_high):
-            assert formatting.number(value, 3) in text, (row.term, value)
+        for log_odds in (row.estimate, row.ci_low, row.ci_high):
+            assert formatting.odds_ratio(log_odds) in text, (row.term, log_odds)
 
 
 def test_long_labels_wrap_and_wide_numbers_set_the_table_smaller(long_labels):
@@ -165,6 +179,24 @@ def test_long_labels_wrap_and_wide_numbers_set_the_table_smaller(long_labels):
     text = re.sub(r"\s+", "", text_of(PdfReader(io.BytesIO(render_pdf(long_labels)))))
     for label in ("household_income_in_us_dollars_before_tax_2023", *LONG_LEVELS[1:]):
         assert re.sub(r"\s+", "", label) in text  # every character kept, lines broken
+
+
+def test_odds_ratios_close_to_1_differ_from_1_and_the_note_gives_a_readable_unit(income_in_cents):
+    from statreport.report.html import render_html
+
+    row = next(r for r in income_in_cents.coefficient_rows if r.term == "income_cents")
+    assert f"{row.odds_ratio:.3f}" == "1.000" and row.p_value < 0.05  # what the user saw
+    text = text_of(PdfReader(io.BytesIO(render_pdf(income_in_cents))))
+    shown = [formatting.odds_ratio(v) for v in (row.estimate, row.ci_low, row.ci_high)]
+    assert all(value.startswith("1\u2009+\u2009") for value in shown), shown
+    assert " ".join(shown) in text
+    compact = re.sub(r"\s+", "", text)
+    assert "I(income_cents/1000000)" in compact  # per 10^6 cents the odds ratio reads plainly
+    per_million = formatting.odds_ratio(row.estimate * 1e6)
+    assert per_million == f"{math.exp(row.estimate * 1e6):.3f}"
+    assert f"Per1000000unitsofincome_centsitis{per_million}" in compact.replace("\u2009", "")
+    html = render_html(income_in_cents, pdf=True, with_figures=False)
+    assert '<table class="coefficients wide">' in html
 
 
 def test_same_result_same_pdf_bytes(anes):

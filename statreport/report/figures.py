@@ -21,7 +21,7 @@ from functools import lru_cache, partial
 from typing import Any
 
 from ..result import Coefficient, FigureInputs, FitResult, levels_by_column
-from . import labels
+from . import formatting, labels
 
 #: What a figure is drawn from: a whole result, or the part of it known before its cross-check.
 Drawable = FitResult | FigureInputs
@@ -241,6 +241,37 @@ def _forest_rows(result: Drawable) -> list[Coefficient]:
     return [r for r in result.coefficient_rows if r.term != "Intercept" and not r.separated]
 
 
+def _has_interval(row: Coefficient) -> bool:
+    return all(math.isfinite(v) and v > 0 for v in (row.or_ci_low, row.or_ci_high))
+
+
+def forest_withheld(result: Drawable) -> str | None:
+    """Why the report shows no forest plot, as a sentence; None when it shows one.
+
+    Like the coefficient table, which then shows no standard errors, p-values
+    or intervals: a fit that did not converge has estimates only where the
+    optimizer stopped, and plotting them would present them as results. A
+    `FigureInputs` does not say whether the fit converged, but an unpenalized
+    fit that did not converge has no interval for any term, which it does say.
+    """
+    fit = getattr(result, "fit", None)  # a FitResult's; FigureInputs has none
+    penalized = result.penalty is not None
+    if fit is not None and not fit.converged:
+        if penalized:
+            return ("the penalized fit did not reach its optimum (its optimality conditions are "
+                    "violated), so the estimates are where the solver stopped")
+        return "the fit did not converge, so the estimates are where the optimizer stopped"
+    rows = _forest_rows(result)
+    if not rows:
+        if any(r.term != "Intercept" for r in result.coefficient_rows):
+            return "every term is separated: its estimate is infinite"
+        return "the model has no term besides the intercept"
+    if not penalized and not any(_has_interval(r) for r in result.coefficient_rows):
+        return ("no term has a valid standard error (see the warnings), so the estimates "
+                "have no intervals")
+    return None
+
+
 def forest_plot(result: Drawable) -> bytes:
     rows = _forest_rows(result)
     ticks = forest_labels(result)
@@ -251,7 +282,7 @@ def forest_plot(result: Drawable) -> bytes:
         ax = figure.add_subplot()
         positions = list(range(len(rows)))[::-1]  # table order, top to bottom
         for y, row in zip(positions, rows, strict=True):
-            finite = all(math.isfinite(v) and v > 0 for v in (row.or_ci_low, row.or_ci_high))
+            finite = _has_interval(row)
             penalized = result.penalty is not None
             if finite:
                 ax.plot([row.or_ci_low, row.or_ci_high], [y, y], color=BLUE, linewidth=1.4)
@@ -260,7 +291,8 @@ def forest_plot(result: Drawable) -> bytes:
                         markersize=5, color=BLUE if finite or penalized else ORANGE, linestyle="none")
         ax.axvline(1.0, color=GREY, linewidth=0.9, linestyle="--")
         ax.set_xscale("log")
-        _plain_log_ticks(ax, [v for r in rows for v in (r.or_ci_low, r.or_ci_high, r.odds_ratio)])
+        _plain_log_ticks(ax, [v for r in rows for v in (r.or_ci_low, r.or_ci_high, r.odds_ratio)],
+                         around_one=True)
         ax.set_yticks(positions, ticks.labels)
         if result.penalty is None:
             ax.set_xlabel(f"Odds ratio ({labels.ci_label(result.ci_level)} CI, log scale)")
@@ -271,23 +303,71 @@ def forest_plot(result: Drawable) -> bytes:
     return _svg(draw, (6.4, height), Margins(left=ticks.width + 0.2))
 
 
-def _plain_log_ticks(ax: Any, values: list[float]) -> None:
-    """Log-axis ticks at 1-2-5 values written plainly (0.5, 1, 2), not as 10^x mathtext."""
-    from matplotlib.ticker import FixedLocator, FuncFormatter, NullFormatter, NullLocator
+def _plain_log_ticks(ax: Any, values: list[float], *, around_one: bool = False) -> None:
+    """Log-axis ticks at 1-2-5 values written plainly (0.5, 1, 2; 10⁶ for a million), not
+    as 10^x mathtext, at least three of them whatever the range.
+
+    A range too narrow for three 1-2-5 values (odds ratios between 0.97 and 1.03)
+    gets evenly spaced ticks instead. With ``around_one`` (odds ratios) the axis
+    spans at least 1/1.05 to 1.05: an odds ratio per dollar, 1.000027, is drawn
+    at 1, which at any readable scale it is, rather than on an axis of
+    millionths that hides how small the effect per unit is.
+    """
+    from matplotlib.ticker import FixedLocator, FuncFormatter, MaxNLocator, NullFormatter, NullLocator
 
     finite = [v for v in values if math.isfinite(v) and v > 0] + [1.0]
     low, high = min(finite), max(finite)
+    if around_one:
+        low, high = min(low, 1 / 1.05), max(high, 1.05)
+    decades = range(math.floor(math.log10(low)) - 1, math.floor(math.log10(high)) + 2)
+    ticks: list[float] = []
     for mantissas in ((1,), (1, 2, 5), (1, 2, 3, 4, 5, 6, 7, 8, 9)):
-        ticks = [m * 10.0**e for e in range(-12, 13) for m in mantissas
+        ticks = [m * 10.0**e for e in decades for m in mantissas
                  if low / 1.05 <= m * 10.0**e <= high * 1.05]
         if len(ticks) >= 4:
             break
-    if len(ticks) > 9:
-        ticks = ticks[:: math.ceil(len(ticks) / 9)]
+    if len(ticks) > 9:  # every k-th, counted from 1 (odds ratio 1, the dashed line) when shown
+        every = math.ceil(len(ticks) / 9)
+        one = ticks.index(1.0) if 1.0 in ticks else 0
+        ticks = [t for i, t in enumerate(ticks) if (i - one) % every == 0]
+    if len(ticks) < 3:  # a narrow range: evenly spaced ticks, as on a linear axis
+        pad = (high - low) * 0.05 or abs(low) * 0.05
+        low, high = max(low - pad, low / 2), high + pad
+        ticks = [v for v in MaxNLocator(nbins=5, steps=[1, 2, 5, 10]).tick_values(low, high)
+                 if low <= v <= high]
+        ax.set_xlim(low, high)
+    decimals = _tick_decimals(ticks)
+    powers = any(not 1e-4 <= abs(t) < 1e6 for t in ticks)
     ax.xaxis.set_major_locator(FixedLocator(ticks))
-    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: _tick_text(v, decimals, powers)))
     ax.xaxis.set_minor_locator(NullLocator())
     ax.xaxis.set_minor_formatter(NullFormatter())
+
+
+def _tick_decimals(ticks: list[float]) -> int:
+    """The fewest decimals that write evenly spaced ticks exactly (0.96, 0.98, 1, 1.02)."""
+    steps = [b - a for a, b in zip(ticks, ticks[1:], strict=False) if b > a]
+    if not steps:
+        return 0
+    for decimals in range(13):
+        if all(abs(round(t, decimals) - t) < min(steps) * 1e-6 for t in ticks):
+            return decimals
+    return 12
+
+
+def _tick_text(value: float, decimals: int, powers: bool = False) -> str:
+    """A tick label: 0.05, 1, 200; 10⁶ and 2×10⁻⁷ beyond 10⁻⁴ to 10⁶, and beyond 10⁻³ to
+    10³ too when ``powers`` (an axis with such ticks, so its labels read alike)."""
+    if value == 0:
+        return "0"
+    exponent = math.floor(math.log10(abs(value)) + 1e-9)
+    if (-3 < exponent < 3) if powers else (-4 <= exponent < 6):
+        places = max(decimals, -exponent if exponent < 0 else 0)
+        text = f"{value:.{places}f}"
+        return text.rstrip("0").rstrip(".") if "." in text else text
+    mantissa = round(value / 10.0**exponent, 6)
+    power = "10" + str(exponent).translate(formatting.SUPERSCRIPT)
+    return power if mantissa == 1 else f"{mantissa:g}\u00d7{power}"
 
 
 def roc_plot(result: Drawable) -> bytes:
@@ -495,6 +575,26 @@ def render_figures_in_two(result: Drawable) -> tuple[Figure, ...]:
                  for (key, title, caption, _), svg in zip(plan, svgs, strict=True))
 
 
+def forest_caption(result: Drawable) -> str:
+    """What the forest plot shows, and which terms it leaves out or cannot show apart from 1."""
+    from .per_unit import small_unit_terms
+
+    rows = _forest_rows(result)
+    caption = (("Odds ratios with their confidence intervals, log scale"
+                if result.penalty is None else "Penalized odds ratios (no intervals), log scale")
+               + "; the dashed line marks no effect (odds ratio 1). The intercept and separated "
+               "terms are not shown.")
+    if result.penalty is None and not all(_has_interval(r) for r in rows):
+        caption += " A diamond marks an odds ratio without a valid interval."
+    small = [u.term for u in small_unit_terms(result)]
+    if small:
+        names = term_labels(result)
+        listed = ", ".join(names.get(t, t) for t in small)
+        caption += (f" Per unit of {listed} the odds ratio is too close to 1 to show apart from "
+                    "the line; the note under the coefficient table gives it per a larger unit.")
+    return caption
+
+
 FigurePlan = list[tuple[str, str, str, Callable[[Drawable], bytes]]]
 
 
@@ -513,13 +613,8 @@ def figure_plan(result: Drawable) -> FigurePlan:
             "Penalized coefficients fitted on all the data at each alpha of the grid, from strong "
             "(left) to weak (right) penalty; the vertical line marks the alpha used. Coefficients "
             "are on their variables' own scales.", path_plot))
-    plan.append((
-        "forest", "Odds ratios",
-        ("Odds ratios with their confidence intervals, log scale"
-         if result.penalty is None else "Penalized odds ratios (no intervals), log scale")
-        + "; the dashed line marks no effect (odds ratio 1). The intercept and separated "
-        "terms are not shown.",
-        forest_plot))
+    if forest_withheld(result) is None:
+        plan.append(("forest", "Odds ratios", forest_caption(result), forest_plot))
     if result.figures is None:
         return plan
     if result.figures.effect is not None:

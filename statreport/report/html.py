@@ -18,6 +18,7 @@ from .._version import __version__
 from ..errors import RenderError
 from ..result import FitResult, levels_by_column
 from . import formatting, labels
+from .per_unit import small_unit_terms
 
 if TYPE_CHECKING:  # pragma: no cover
     from .figures import Figure
@@ -49,6 +50,8 @@ def _environment() -> Any:
     env.filters.update(
         wide_numbers=wide_numbers,
         num=formatting.number,
+        fixed=formatting.fixed,
+        odds_ratio=formatting.odds_ratio,
         pval=formatting.p_value,
         int=formatting.integer,
         pct=formatting.percent,
@@ -57,8 +60,9 @@ def _environment() -> Any:
     return env
 
 
-#: A number cell wider than most: scientific notation, or five digits before the point.
-_WIDE_NUMBER = re.compile(r'<td class="num">[^<]*(?:\u00d710|\d{5}\.)')
+#: A number cell wider than most: scientific notation, five digits before the point, or
+#: five decimals or more (an odds ratio close to 1, such as 1.000027).
+_WIDE_NUMBER = re.compile(r'<td class="num">[^<]*(?:\u00d710|\d{5}\.|\.\d{5})')
 
 
 def wide_numbers(rows: str) -> bool:
@@ -104,7 +108,7 @@ def render_html(
     ``pdf=True`` adds the print stylesheet (pages, running header, page numbers).
     ``figures`` supplies the drawn figures; by default they are drawn here.
     """
-    from .figures import render_figures
+    from .figures import forest_withheld, render_figures
 
     drawn = (figures or (lambda: render_figures(result)))() if with_figures else ()
     figures_by_key = {f.key: f for f in drawn}
@@ -120,6 +124,8 @@ def render_html(
             coefficient_display=display_rows(result),
             refit_display=display_rows(result, result.refit_rows) if result.refit_rows else [],
             ci=labels.ci_label(result.ci_level),
+            small_units=small_unit_terms(result),
+            forest_withheld=forest_withheld(result),
             failed_crosscheck=not result.crosscheck.passed,
         )
     )
