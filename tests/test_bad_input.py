@@ -576,6 +576,10 @@ def test_non_converged_fit_shows_no_p_values(monkeypatch):
         result = statreport.fit("y ~ x", EXAMPLES / "tutorial.csv")
     assert all(np.isnan(row.p_value) and np.isnan(row.ci_low) for row in result.coefficient_rows)
     assert np.isnan(result.fit.llr_p_value)
+    from statreport.report.html import render_html
+
+    html = render_html(result, with_figures=False)
+    assert "are at the point where the optimizer stopped, not at a maximum" in html
 
 
 def test_refit_with_ridge_is_refused():
