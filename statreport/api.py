@@ -244,6 +244,7 @@ def fit(
             formula=parsed.text,
             outcome=design.outcome,
             positive_class=design.positive_class,
+            negative_class=design.negative_class,
             method=estimate.method,
             n_params=len(design.column_names),
             has_intercept=design.has_intercept,

@@ -32,6 +32,7 @@ class Design:
     n_rows_read: int
     dropped_by_column: tuple[tuple[str, int], ...]
     warnings: tuple[ReportWarning, ...] = ()
+    negative_class: str = "0"  # the outcome value counted as 0
 
     @property
     def n_obs(self) -> int:
@@ -87,6 +88,7 @@ def build_design(
         )
     outcome_values = _outcome_values(formula, frame)
     y, positive_class = code_outcome(outcome_values, formula.outcome, positive)
+    negative_class = _other_value(outcome_values, y)
     predictors = set(formula.columns - formula.outcome_columns)
     warnings = check_text_columns(
         frame, formula.plain_columns & predictors, formula.categorical_columns & predictors
@@ -105,6 +107,7 @@ def build_design(
         n_rows_read=n_read,
         dropped_by_column=dropped,
         warnings=tuple(warnings),
+        negative_class=negative_class,
     )
 
 
@@ -235,6 +238,15 @@ def code_outcome(values: pd.Series, name: str, positive: str | None) -> tuple[np
         raise DataError(f"outcome '{name}' has values {shown}, not 0 and 1; {hint}")
     example = _plain(sorted(uniques, key=str)[-1])
     raise DataError(f"outcome '{name}' has values {shown}; {hint} (for example --positive '{example}')")
+
+
+def _other_value(values: pd.Series, y: np.ndarray) -> str:
+    """The outcome value coded 0, as the data spell it ("0", "False", "Clinton")."""
+    first = int(np.argmin(y))  # a row coded 0 (code_outcome saw both values)
+    value = _plain(values.iloc[first])
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value)
 
 
 def _plain(value: Any) -> Any:

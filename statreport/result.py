@@ -52,12 +52,19 @@ class ModelInfo:
     n_params: int
     has_intercept: bool
     categoricals: tuple[CategoricalInfo, ...] = ()
+    negative_class: str = "0"  # the outcome value counted as 0
 
     @property
     def event_label(self) -> str:
         """"1", or "1 (Dole)" when the event is a label rather than 1 or true."""
         plain = self.positive_class in ("1", "True", "true")
         return "1" if plain else f"1 ({self.positive_class})"
+
+    @property
+    def non_event_label(self) -> str:
+        """"0", or "0 (Clinton)" when the other outcome is a label rather than 0 or false."""
+        plain = self.negative_class in ("0", "False", "false")
+        return "0" if plain else f"0 ({self.negative_class})"
 
 
 @dataclass(frozen=True)

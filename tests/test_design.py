@@ -119,3 +119,20 @@ def test_a_result_prints_as_one_screenful():
     text = repr(result)
     assert text == ("FitResult('y ~ x': 10 observations, 7 events, 2 coefficients, "
                     f"converged in {result.fit.iterations} iterations; cross-check passed)")
+
+
+@pytest.mark.parametrize(("data", "formula", "positive", "negative", "label"), [
+    ("anes96.csv", "vote ~ age", "Dole", "Clinton", "0 (Clinton)"),
+    ("tutorial.csv", "y ~ x", None, "0", "0"),
+    ("challenger.csv", "damage ~ temp_f", None, "0", "0"),
+])
+def test_the_outcome_counted_as_0_is_named_as_the_data_spell_it(data, formula, positive, negative, label):
+    result = statreport.fit(formula, EXAMPLES / data, positive=positive)
+    assert result.model.negative_class == negative and result.model.non_event_label == label
+    assert result.to_dict()["model"]["negative_class"] == negative
+
+
+def test_a_boolean_outcome_names_false_as_0():
+    frame = pd.DataFrame({"y": [True, False] * 5 + [True], "x": range(11)})
+    result = statreport.fit("y ~ x", frame)
+    assert (result.model.positive_class, result.model.negative_class) == ("True", "False")

@@ -423,7 +423,7 @@ def probability_plot(result: Drawable) -> bytes:
         non_events = [c / max(sum(hist.non_events), 1) for c in hist.non_events]
         events = [c / max(sum(hist.events), 1) for c in hist.events]
         ax.stairs(non_events, edges, color=GREY, fill=True, alpha=0.55,
-                  label=f"observed 0 (n = {sum(hist.non_events):,})")
+                  label=f"observed {result.model.non_event_label} (n = {sum(hist.non_events):,})")
         ax.stairs(events, edges, color=BLUE, linewidth=1.5,
                   label=f"observed {event} (n = {sum(hist.events):,})")
         ax.axvline(threshold, color=ORANGE, linewidth=1.2, label=f"threshold {threshold:g}")
