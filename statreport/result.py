@@ -97,6 +97,18 @@ class FitStatistics:
     converged: bool
     iterations: int
 
+    #: Below this many of the rarer outcome per slope, maximum-likelihood estimates are
+    #: biased away from zero and Wald intervals too narrow (Peduzzi et al. 1996,
+    #: J Clin Epidemiol 49:1373; a rule of thumb, not a test).
+    FEW_EVENTS_PER_PARAMETER = 10
+
+    @property
+    def events_per_parameter(self) -> float | None:
+        """Rows of the rarer outcome per slope; None for an intercept-only model."""
+        if self.df_model <= 0:
+            return None
+        return min(self.events, self.n_obs - self.events) / self.df_model
+
 
 @dataclass(frozen=True)
 class PseudoR2:

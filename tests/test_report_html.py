@@ -191,3 +191,13 @@ def test_snapshot_of_pinned_tutorial_report(monkeypatch):
     if not SNAPSHOT.exists():
         pytest.fail(f"no snapshot at {SNAPSHOT}; create it with STATREPORT_UPDATE_SNAPSHOTS=1")
     assert html == SNAPSHOT.read_text()
+
+
+def test_few_events_per_slope_are_pointed_out():
+    tutorial = statreport.fit("y ~ x", EXAMPLES / "tutorial.csv")  # 3 non-events, 1 slope
+    assert tutorial.fit.events_per_parameter == 3.0
+    html = render_html(tutorial, with_figures=False)
+    assert "Rarer outcome per slope</th><td>3.0 <span class=\"caution\">(fewer than 10" in html
+    anes = statreport.fit("vote ~ age + self_lr", EXAMPLES / "anes96.csv", positive="Dole")
+    assert anes.fit.events_per_parameter == 393 / 2
+    assert "caution" not in render_html(anes, with_figures=False).split("</style>")[-1]
