@@ -294,3 +294,176 @@ def test_forest_caption_points_to_the_note_for_a_per_unit_odds_ratio_close_to_1(
     assert "Per unit of income the odds ratio is too close to 1" in caption
     assert "Per unit" not in figures.forest_caption(
         statreport.fit("vote ~ age + self_lr", EXAMPLES / "anes96.csv", positive="Dole"))
+
+
+# --- Layout: end labels of the coefficient path, and legends clear of the data ---
+
+from hypothesis import given  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@given(st.lists(st.floats(-50, 250, allow_nan=False), max_size=30), st.floats(2, 12))
+def test_spread_labels_keep_a_minimum_gap_within_the_bounds_and_in_order(targets, gap):
+    low, high = 0.0, 200.0
+    placed = figures.spread_labels(targets, gap, low, high)
+    assert len(placed) == len(targets)
+    assert all(low - 1e-9 <= p <= high + 1e-9 for p in placed)
+    order = sorted(range(len(targets)), key=lambda i: (targets[i], i))
+    steps = [placed[b] - placed[a] for a, b in zip(order, order[1:], strict=False)]
+    assert all(step >= min(gap, (high - low) / max(len(targets) - 1, 1)) - 1e-9 for step in steps)
+
+
+def test_spread_labels_leave_labels_apart_alone_and_centre_a_crowd_on_its_targets():
+    assert figures.spread_labels([10.0, 50.0, 90.0], 8.5, 0, 100) == [10.0, 50.0, 90.0]
+    crowd = figures.spread_labels([50.0, 50.0, 50.0], 8.5, 0, 100)  # three paths ending at 0
+    assert crowd == pytest.approx([41.5, 50.0, 58.5])
+    at_bottom = figures.spread_labels([0.0, 0.0, 1.0], 8.5, 0, 100)
+    assert at_bottom == pytest.approx([0.0, 8.5, 17.0])
+
+
+def _svg_renderer(figure):
+    """The figure laid out as its SVG is (72 dpi, points), and an SVG renderer to measure it:
+    Agg hints text, and measures it some 5% narrower than the SVG the report shows."""
+    import io
+
+    from matplotlib.backends.backend_svg import RendererSVG
+
+    figure.set_dpi(72)
+    figure.savefig(io.BytesIO(), format="svg")  # applies the axes' aspect, places the legend
+    width, height = figure.get_size_inches() * 72
+    return RendererSVG(width, height, io.StringIO())
+
+
+def _drawn(plot, result, monkeypatch):
+    """The matplotlib figure ``plot`` draws for ``result``, and a renderer to measure it."""
+    kept = []
+    monkeypatch.setattr(figures, "_to_svg", lambda figure: kept.append(figure) or b"")
+    plot(result)
+    (figure,) = kept
+    return figure, _svg_renderer(figure)
+
+
+@pytest.fixture(scope="module")
+def lasso():
+    return statreport.fit("vote ~ age + income + self_lr + tv_news + log_popul", EXAMPLES / "anes96.csv",
+                          positive="Dole", penalty="l1", alpha="cv")
+
+
+def test_path_end_labels_are_spread_apart_inside_the_figure_with_leaders_to_moved_ones(
+        lasso, monkeypatch):
+    layout = figures.path_layout(lasso)
+    by_term = dict(zip(lasso.penalty.cv.path_terms, layout.placed, strict=True))
+    assert abs(by_term["age"] - by_term["tv_news"]) >= figures.PATH_LABEL_GAP - 1e-9
+    figure, renderer = _drawn(figures.path_plot, lasso, monkeypatch)
+    (ax,) = figure.axes
+    boxes = sorted((t.get_window_extent(renderer) for t in ax.texts), key=lambda b: b.y0)
+    assert len(boxes) == 5
+    for below, above in zip(boxes, boxes[1:], strict=False):  # drawn text never overlaps
+        assert above.y0 >= below.y1 - 0.5, (below, above)
+    whole = figure.bbox
+    assert all(whole.x0 <= b.x0 and b.x1 <= whole.x1 and whole.y0 <= b.y0 and b.y1 <= whole.y1
+               for b in boxes)
+    leaders = [line for line in ax.lines if line.get_label() == "_leader"]
+    assert len(leaders) == 2  # to age and tv_news; the others end far enough apart
+    ends = {t.get_text(): t.get_window_extent(renderer) for t in ax.texts}
+    for leader in leaders:  # from a path's end to the left of its label, at the label's middle
+        (x0, y0), (x1, y1) = leader.get_transform().transform(leader.get_xydata())
+        (label,) = [name for name, box in ends.items()
+                    if abs(box.y0 + box.height / 2 - y1) < 0.5 and 0 < box.x0 - x1 < 3]
+        assert label in {"age", "tv_news"}
+        assert x0 < x1 and abs(y1 - y0) > 0.5
+
+
+def test_path_figure_grows_when_its_labels_need_more_height():
+    rng = np.random.default_rng(7)
+    n = 600
+    frame = pd.DataFrame({f"x{i}": rng.normal(size=n) for i in range(40)})
+    frame["y"] = (rng.random(n) < 1 / (1 + np.exp(-frame["x0"]))).astype(int)
+    result = statreport.fit("y ~ " + " + ".join(f"x{i}" for i in range(40)), frame,
+                            penalty="l1", alpha="cv")
+    layout = figures.path_layout(result)
+    height = layout.legend.size[1] - layout.legend.margins.bottom - layout.legend.margins.top
+    assert height * 72 >= 39 * figures.PATH_LABEL_GAP
+    placed = sorted(layout.placed)
+    assert min(b - a for a, b in zip(placed, placed[1:], strict=False)) >= figures.PATH_LABEL_GAP - 1e-9
+
+
+def test_legend_corner_takes_the_first_free_corner_and_else_goes_below():
+    size, axes = (60.0, 20.0), (200.0, 200.0)
+    corners = ("upper left", "lower right")
+    diagonal = [(0.0, 0.0, 1.0, 1.0)]
+    assert figures.legend_corner(diagonal, size, axes, corners=corners, fontsize=9) == "upper left"
+    curve = [*diagonal, (0.0, 0.9, 0.3, 0.95)]  # through the upper left
+    assert figures.legend_corner(curve, size, axes, corners=corners, fontsize=9) == "lower right"
+    both = [*curve, (0.5, 0.05, 1.0, 0.05)]
+    assert figures.legend_corner(both, size, axes, corners=corners, fontsize=9) == figures.BELOW
+    too_wide = (300.0, 20.0)
+    assert figures.legend_corner([], too_wide, axes, corners=corners, fontsize=9) == figures.BELOW
+
+
+@pytest.mark.parametrize(("texts", "fontsize"), [
+    (["observed 0 (Clinton) (n = 551)", "observed 1 (Dole) (n = 393)", "threshold 0.5"], 7.5),
+    (["chance", "model (AUC = 0.905)"], 9.0),
+])
+def test_legend_size_is_the_size_matplotlib_draws_in_svg(texts, fontsize):
+    import matplotlib
+    from matplotlib.backends.backend_svg import FigureCanvasSVG
+    from matplotlib.figure import Figure
+
+    with matplotlib.rc_context(figures.RC):
+        figure = Figure()
+        FigureCanvasSVG(figure)
+        ax = figure.add_subplot()
+        for text in texts:
+            ax.plot([0, 1], [0, 1], label=text)
+        legend = ax.legend(fontsize=fontsize)
+        box = legend.get_window_extent(_svg_renderer(figure))
+    width, height = figures.legend_size(texts, fontsize)
+    assert box.width == pytest.approx(width, abs=0.5)
+    assert box.height == pytest.approx(height, abs=0.5)
+
+
+def _data_segments(ax):
+    """Every drawn line and bar outline of ``ax``, as display-space segments."""
+    segments = []
+    for artist in [*ax.lines, *ax.patches]:
+        vertices = artist.get_transform().transform(artist.get_path().vertices)
+        segments += [(*a, *b) for a, b in zip(vertices, vertices[1:], strict=False)]
+    return segments
+
+
+LEGEND_CASES = {
+    "anes": ("vote ~ C(party, Treatment('independent')) + age + education + self_lr", "anes96.csv",
+             {"positive": "Dole"}),
+    "tutorial": ("y ~ x", "tutorial.csv", {}),
+    "rare": ("poor_health ~ disea + physlm + mdvis", "randhie.csv", {"threshold": 0.1}),
+}
+
+
+@pytest.fixture(scope="module", params=sorted(LEGEND_CASES))
+def legend_case(request):
+    formula, data, options = LEGEND_CASES[request.param]
+    return statreport.fit(formula, EXAMPLES / data, **options)
+
+
+@pytest.mark.parametrize("plot", ["roc_plot", "calibration_plot", "probability_plot"])
+def test_legend_covers_no_data_line_bar_or_threshold(legend_case, plot, monkeypatch):
+    figure, renderer = _drawn(getattr(figures, plot), legend_case, monkeypatch)
+    (ax,) = figure.axes
+    box = ax.get_legend().get_window_extent(renderer)
+    assert figure.bbox.x0 <= box.x0 and box.x1 <= figure.bbox.x1
+    assert figure.bbox.y0 <= box.y0 and box.y1 <= figure.bbox.y1
+    bounds = (box.x0, box.y0, box.x1, box.y1)
+    crossing = [s for s in _data_segments(ax) if figures._crosses(s, bounds)]
+    assert not crossing, (plot, crossing[:3])
+    if box.y1 <= ax.bbox.y0:  # below the axes: clear of the tick labels and the axis label too
+        assert box.y1 <= ax.xaxis.get_tightbbox(renderer).y0
+
+
+def test_the_histogram_legend_goes_below_when_both_upper_corners_hold_data(monkeypatch):
+    anes = statreport.fit("vote ~ C(party, Treatment('independent')) + age + education + self_lr",
+                          EXAMPLES / "anes96.csv", positive="Dole")
+    place = figures.probability_legend(anes)
+    assert place.corner == figures.BELOW and place.size[1] > figures.SQUARE[1]
+    rare = statreport.fit("poor_health ~ disea + physlm + mdvis", EXAMPLES / "randhie.csv", threshold=0.1)
+    assert figures.probability_legend(rare).corner == "upper right"

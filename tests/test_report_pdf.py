@@ -247,3 +247,12 @@ def test_hostile_names_render_as_literal_text(tmp_path):
         assert re.sub(r"\s+", "", literal) in compact, literal
     html = result.to_html(tmp_path / "r.html").read_text()
     assert "<b>$x$</b>" not in html and "&lt;b&gt;$x$&lt;/b&gt;" in html
+
+
+def test_the_cross_check_table_stays_on_one_page_with_its_heading(anes_pdf):
+    # it used to break after its third row, leaving "Tolerance" alone on the next page
+    pages = [page.extract_text() for page in anes_pdf.pages]
+    (on,) = [i for i, text in enumerate(pages) if re.search(r"^Cross-check$", text, re.M)]
+    for row in ("Result", "Largest coefficient difference", "Largest probability difference",
+                "Identical predicted labels", "Tolerance"):
+        assert row in pages[on], row

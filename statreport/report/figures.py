@@ -91,8 +91,13 @@ def _svg(draw: Callable[[Any], None], size: tuple[float, float], margins: Margin
             bottom=margins.bottom / height, top=1 - margins.top / height,
             wspace=margins.between / axes_width,
         )
-        buffer = io.BytesIO()
-        figure.savefig(buffer, format="svg", metadata={"Date": None})
+        return _to_svg(figure)
+
+
+def _to_svg(figure: Any) -> bytes:
+    """The drawn figure as SVG bytes (a test replaces this to keep the figure itself)."""
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="svg", metadata={"Date": None})
     return buffer.getvalue()
 
 
@@ -370,18 +375,167 @@ def _tick_text(value: float, decimals: int, powers: bool = False) -> str:
     return power if mantissa == 1 else f"{mantissa:g}\u00d7{power}"
 
 
+#: A line segment in axes fractions, (x0, y0, x1, y1): what a legend must not cover.
+Segment = tuple[float, float, float, float]
+#: Where a legend may go: a corner of the axes, or below them (``BELOW``, at the foot of the figure).
+BELOW = "below"
+#: Points between a legend and the nearest data: half a 1.6-point line, a 4-point marker's radius.
+LEGEND_CLEARANCE = 3.0
+
+
+def legend_size(texts: list[str], fontsize: float) -> tuple[float, float]:
+    """Width and height in points of an unframed legend of one-line ``texts``.
+
+    Matplotlib's layout at its default paddings, in units of the font size:
+    0.4 border on each side, a 2.0 handle and a 0.8 gap before the text; rows
+    one font size tall, 0.5 apart. Measured, not drawn: no renderer needed."""
+    width = max((_line_width(t, fontsize) for t in texts), default=0.0) * 72 + 3.6 * fontsize
+    rows = len(texts)
+    return width, rows * fontsize + 0.5 * fontsize * max(rows - 1, 0) + 0.8 * fontsize
+
+
+def legend_box(corner: str, size: tuple[float, float], axes: tuple[float, float],
+               fontsize: float) -> tuple[float, float, float, float]:
+    """The box (x0, y0, x1, y1, axes fractions) a legend of ``size`` points takes in
+    ``corner`` ("upper left", ...) of axes ``axes`` points wide and tall, 0.5 font
+    size in from the edges as matplotlib puts it."""
+    (width, height), (axes_width, axes_height) = size, axes
+    pad = 0.5 * fontsize
+    x0 = pad if corner.endswith("left") else axes_width - pad - width
+    y0 = pad if corner.startswith("lower") else axes_height - pad - height
+    return x0 / axes_width, y0 / axes_height, (x0 + width) / axes_width, (y0 + height) / axes_height
+
+
+def legend_corner(segments: list[Segment], size: tuple[float, float], axes: tuple[float, float],
+                  *, corners: tuple[str, ...], fontsize: float) -> str:
+    """The first of ``corners`` where a legend of ``size`` points covers none of
+    ``segments`` (nor comes within `LEGEND_CLEARANCE` points of one); `BELOW` when
+    every corner would.
+
+    Decided from the data before anything is drawn, so the figure's height (which
+    grows to hold a legend below the axes) is known up front and the same data
+    always gives the same place: no ``loc="best"``, which measures at draw time."""
+    grow_x, grow_y = LEGEND_CLEARANCE / axes[0], LEGEND_CLEARANCE / axes[1]
+    for corner in corners:
+        x0, y0, x1, y1 = legend_box(corner, size, axes, fontsize)
+        box = (x0 - grow_x, y0 - grow_y, x1 + grow_x, y1 + grow_y)
+        if box[0] >= 0 and box[1] >= 0 and box[2] <= 1 and box[3] <= 1 and not any(
+                _crosses(segment, box) for segment in segments):
+            return corner
+    return BELOW
+
+
+def _crosses(segment: Segment, box: tuple[float, float, float, float]) -> bool:
+    """Whether ``segment`` has a point in ``box`` (Liang-Barsky clipping)."""
+    x0, y0, x1, y1 = segment
+    low, high = 0.0, 1.0
+    for p, q in ((x0 - x1, x0 - box[0]), (x1 - x0, box[2] - x0),
+                 (y0 - y1, y0 - box[1]), (y1 - y0, box[3] - y0)):
+        if p == 0:
+            if q < 0:
+                return False
+        elif p < 0:
+            low = max(low, q / p)
+        else:
+            high = min(high, q / p)
+        if low > high:
+            return False
+    return True
+
+
+def _polyline(xs: list[float], ys: list[float]) -> list[Segment]:
+    points = [(x, y) for x, y in zip(xs, ys, strict=True) if math.isfinite(x) and math.isfinite(y)]
+    if len(points) == 1:
+        return [(*points[0], *points[0])]
+    return [(a[0], a[1], b[0], b[1]) for a, b in zip(points, points[1:], strict=False)]
+
+
+def _bars(edges: list[float], heights: list[float]) -> list[Segment]:
+    """A histogram's bars as their outlines (sides and top; the baseline is the axis)."""
+    return [s for left, right, h in zip(edges, edges[1:], heights, strict=False) if h > 0
+            for s in ((left, 0.0, left, h), (left, h, right, h), (right, h, right, 0.0))]
+
+
+@dataclass(frozen=True)
+class LegendPlace:
+    """Where a figure's legend goes, and the figure size and margins that make room for it."""
+
+    corner: str  # a matplotlib loc, or BELOW
+    fontsize: float
+    size: tuple[float, float]  # inches
+    margins: Margins
+
+
+#: A legend below the axes sits this far (inches) under the figure's usual bottom margin.
+BELOW_GAP = 0.04
+
+
+def place_legend(texts: list[str], segments: list[Segment], size: tuple[float, float],
+                 margins: Margins, *, corners: tuple[str, ...], fontsize: float = 7.5,
+                 square: float | None = None) -> LegendPlace:
+    """`legend_corner` for axes of a figure ``size`` inches with ``margins``, and the
+    taller figure a legend below the axes needs. ``square``: the axes' height over
+    width when their aspect is fixed (ylim span / xlim span), which shrinks them."""
+    width, height = size
+    axes_width, axes_height = width - margins.left - margins.right, height - margins.bottom - margins.top
+    if square is not None:
+        axes_width = min(axes_width, axes_height / square)
+        axes_height = axes_width * square
+    legend = legend_size(texts, fontsize)
+    corner = legend_corner(segments, legend, (axes_width * 72, axes_height * 72),
+                           corners=corners, fontsize=fontsize)
+    if corner != BELOW:
+        return LegendPlace(corner, fontsize, size, margins)
+    extra = (legend[1] + fontsize) / 72 + BELOW_GAP  # the legend and its 0.5 font size above and below
+    return LegendPlace(corner, fontsize, (width, height + extra),
+                       Margins(margins.left, margins.bottom + extra, margins.right, margins.top,
+                               margins.between))
+
+
+def _legend(figure: Any, ax: Any, place: LegendPlace) -> Any:
+    """The axes' legend where ``place`` says: in a corner, or centred under the axes
+    at the foot of the figure (in the room `place_legend` added there)."""
+    if place.corner != BELOW:
+        return ax.legend(loc=place.corner, fontsize=place.fontsize)
+    margins, (width, _) = place.margins, place.size
+    centre = (margins.left + (width - margins.left - margins.right) / 2) / width
+    return ax.legend(loc="lower center", bbox_to_anchor=(centre, 0.0), bbox_transform=figure.transFigure,
+                     fontsize=place.fontsize)
+
+
+SQUARE = (3.6, 3.5)  # the unit-square figures' size, inches
+UNIT_YLIM = 1.01
+
+
+def _roc_legend(result: Drawable) -> tuple[list[str], list[Segment]]:
+    assert result.figures is not None
+    roc = result.figures.roc
+    texts = ["chance", f"model (AUC = {result.classification.auc:.3f})"]
+    return texts, [(0.0, 0.0, 1.0, 1 / UNIT_YLIM),
+                   *_polyline(list(roc.fpr), [t / UNIT_YLIM for t in roc.tpr])]
+
+
+def roc_legend(result: Drawable) -> LegendPlace:
+    """Where the ROC curve's legend goes: lower right, below the diagonal where a
+    useful model leaves room; upper left for a curve below the diagonal."""
+    texts, segments = _roc_legend(result)
+    return place_legend(texts, segments, SQUARE, Margins(), corners=("lower right", "upper left"),
+                        fontsize=RC["font.size"], square=UNIT_YLIM)
+
+
 def roc_plot(result: Drawable) -> bytes:
     assert result.figures is not None
     roc = result.figures.roc
+    place = roc_legend(result)
 
     def draw(figure: Any) -> None:
         ax = _unit_square(figure, "chance", "False positive rate (1 \u2212 specificity)",
                           "True positive rate (sensitivity)")
         ax.plot(roc.fpr, roc.tpr, color=BLUE, linewidth=1.6,
                 label=f"model (AUC = {result.classification.auc:.3f})")
-        ax.legend(loc="lower right")
+        _legend(figure, ax, place)
 
-    return _svg(draw, (3.6, 3.5))
+    return _svg(draw, place.size, place.margins)
 
 
 def _unit_square(figure: Any, diagonal: str, xlabel: str, ylabel: str) -> Any:
@@ -391,23 +545,61 @@ def _unit_square(figure: Any, diagonal: str, xlabel: str, ylabel: str) -> Any:
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     ax.set_xlim(0, 1)
-    ax.set_ylim(0, 1.01)
+    ax.set_ylim(0, UNIT_YLIM)
     ax.set_aspect("equal")
     return ax
+
+
+def calibration_legend(result: Drawable) -> LegendPlace:
+    """Where the calibration plot's legend goes: the corner off the diagonal that its
+    groups leave free, upper left first."""
+    assert result.figures is not None
+    bins = result.figures.calibration
+    texts = ["perfect calibration", f"model ({len(bins)} groups)"]
+    segments = [(0.0, 0.0, 1.0, 1 / UNIT_YLIM),
+                *_polyline([b.mean_predicted for b in bins], [b.observed_rate / UNIT_YLIM for b in bins])]
+    return place_legend(texts, segments, SQUARE, Margins(), corners=("upper left", "lower right"),
+                        fontsize=RC["font.size"], square=UNIT_YLIM)
 
 
 def calibration_plot(result: Drawable) -> bytes:
     assert result.figures is not None
     bins = result.figures.calibration
+    place = calibration_legend(result)
 
     def draw(figure: Any) -> None:
         ax = _unit_square(figure, "perfect calibration", "Mean predicted probability",
                           "Observed event rate")
         ax.plot([b.mean_predicted for b in bins], [b.observed_rate for b in bins], color=BLUE,
                 marker="o", markersize=4, linewidth=1.2, label=f"model ({len(bins)} groups)")
-        ax.legend(loc="upper left")
+        _legend(figure, ax, place)
 
-    return _svg(draw, (3.6, 3.5))
+    return _svg(draw, place.size, place.margins)
+
+
+def _class_shares(result: Drawable) -> tuple[list[float], list[float], float]:
+    """Each class's histogram as shares of the class, and the y-axis top (5% headroom)."""
+    assert result.figures is not None
+    hist = result.figures.histogram
+    non_events = [c / max(sum(hist.non_events), 1) for c in hist.non_events]
+    events = [c / max(sum(hist.events), 1) for c in hist.events]
+    return non_events, events, (max(non_events + events, default=0.0) or 1.0) * 1.05
+
+
+def probability_legend(result: Drawable) -> LegendPlace:
+    """Where the histogram's legend goes: an upper corner clear of both classes' bars
+    and the threshold line, else below the axes."""
+    assert result.figures is not None
+    hist = result.figures.histogram
+    threshold = result.classification.threshold
+    non_events, events, top = _class_shares(result)
+    texts = [f"observed {result.model.non_event_label} (n = {sum(hist.non_events):,})",
+             f"observed {result.model.event_label} (n = {sum(hist.events):,})",
+             f"threshold {threshold:g}"]
+    edges = list(hist.edges)
+    segments = [*_bars(edges, [h / top for h in non_events]), *_bars(edges, [h / top for h in events]),
+                (threshold, 0.0, threshold, 1.0)]
+    return place_legend(texts, segments, SQUARE, Margins(), corners=("upper right", "upper left"))
 
 
 def probability_plot(result: Drawable) -> bytes:
@@ -415,24 +607,25 @@ def probability_plot(result: Drawable) -> bytes:
     hist = result.figures.histogram
     threshold = result.classification.threshold
     event = result.model.event_label
+    non_events, events, top = _class_shares(result)
+    place = probability_legend(result)
 
     def draw(figure: Any) -> None:
         ax = figure.add_subplot()
         edges = list(hist.edges)
         # shares within each class, so a rare outcome's distribution is visible too
-        non_events = [c / max(sum(hist.non_events), 1) for c in hist.non_events]
-        events = [c / max(sum(hist.events), 1) for c in hist.events]
         ax.stairs(non_events, edges, color=GREY, fill=True, alpha=0.55,
                   label=f"observed {result.model.non_event_label} (n = {sum(hist.non_events):,})")
         ax.stairs(events, edges, color=BLUE, linewidth=1.5,
                   label=f"observed {event} (n = {sum(hist.events):,})")
         ax.axvline(threshold, color=ORANGE, linewidth=1.2, label=f"threshold {threshold:g}")
         ax.set_xlim(0, 1)
+        ax.set_ylim(0, top)
         ax.set_xlabel("Predicted probability")
         ax.set_ylabel("Share of the class")
-        ax.legend(loc="upper center", fontsize=7.5)
+        _legend(figure, ax, place)
 
-    return _svg(draw, (3.6, 3.5))
+    return _svg(draw, place.size, place.margins)
 
 
 def confusion_plot(result: Drawable) -> bytes:
@@ -512,30 +705,135 @@ def cv_plot(result: Drawable) -> bytes:
     return _svg(draw, (6.0, 3.0))
 
 
-def path_plot(result: Drawable) -> bytes:
+def spread_labels(targets: list[float], gap: float, low: float, high: float) -> list[float]:
+    """Label centres (same units as ``targets``) at least ``gap`` apart within
+    [``low``, ``high``], each as close to its target as the others let it.
+
+    Labels in order of target; a run of labels that would come closer than
+    ``gap`` is set ``gap`` apart, centred on its targets' mean, then moved
+    inside the bounds, and merged with the run below when it reaches it. The
+    order of the targets is kept (ties by position in ``targets``). When
+    ``gap`` does not fit, the labels share the room evenly.
+    """
+    if len(targets) > 1 and (len(targets) - 1) * gap > high - low:
+        gap = (high - low) / (len(targets) - 1)
+    runs: list[tuple[list[int], float]] = []  # indices in order of target, centre of the first
+    for index in sorted(range(len(targets)), key=lambda i: (targets[i], i)):
+        members, first = [index], targets[index]
+        while True:
+            span = (len(members) - 1) * gap
+            first = min(max(first, low), high - span)
+            if not runs or runs[-1][1] + len(runs[-1][0]) * gap <= first:
+                break
+            previous, _ = runs.pop()
+            members = previous + members
+            first = sum(targets[i] for i in members) / len(members) - (len(members) - 1) * gap / 2
+        runs.append((members, first))
+    placed = [0.0] * len(targets)
+    for members, first in runs:
+        for k, index in enumerate(members):
+            placed[index] = first + k * gap
+    return placed
+
+
+#: The coefficient path's end labels: font size, and centres at least this far apart (points).
+PATH_LABEL_SIZE = 7.0
+PATH_LABEL_GAP = 8.5
+#: How far (points) right of its line's end a label starts; farther when a leader line leads to it.
+PATH_LABEL_OFFSET = 3.0
+PATH_LEADER_OFFSET = 12.0
+
+
+@dataclass(frozen=True)
+class PathLayout:
+    """The coefficient path's limits, end labels and legend, decided before drawing."""
+
+    xlim: tuple[float, float]  # alphas, left (strong penalty) to right
+    ylim: tuple[float, float]
+    labels: tuple[str, ...]  # in path_terms order
+    ends: tuple[float, ...]  # each path's last value, axes points from the bottom
+    placed: tuple[float, ...]  # each label's centre, axes points from the bottom
+    offset: float  # points right of the lines' ends
+    end_x: float  # where the lines end, axes fraction
+    axes: tuple[float, float]  # axes width and height, points
+    legend: LegendPlace
+
+
+def path_layout(result: Drawable) -> PathLayout:
+    """Where the coefficient path puts its end labels (spread apart by `spread_labels`
+    within the axes' height, the figure taller when they need it) and its legend."""
     assert result.penalty is not None and result.penalty.cv is not None
     cv = result.penalty.cv
     names = term_labels(result)
     # one line each at the lines' ends, shortened in the middle beyond 2.3 in
-    ends = [fit_label(names.get(term, term), 2.3, lines=1, size=7) for term in cv.path_terms]
+    texts = tuple(fit_label(names.get(term, term), 2.3, lines=1, size=PATH_LABEL_SIZE)
+                  for term in cv.path_terms)
+    values = [v for row in cv.path for v in row if math.isfinite(v)] + [0.0]
+    low, high = min(values), max(values)
+    pad = (high - low) * 0.05 or 1.0
+    ylim = (low - pad, high + pad)
+    strong, weak = max(cv.alphas), min(cv.alphas)
+    ratio = (strong / weak) ** 0.05 if weak > 0 else 1.05  # matplotlib's 5% margin, on the log axis
+    xlim = (strong * max(ratio, 1.05 ** 0.5), weak / max(ratio, 1.05 ** 0.5))
+
+    margins = Margins(right=_text_width(list(texts), size=PATH_LABEL_SIZE) + 0.2
+                      + (PATH_LEADER_OFFSET - PATH_LABEL_OFFSET) / 72)
+    height = max(3.4, len(texts) * PATH_LABEL_GAP / 72 + margins.bottom + margins.top)
+    axes_height = (height - margins.bottom - margins.top) * 72
+    last = cv.path[-1] if cv.path else ()
+    ends = tuple((v - ylim[0]) / (ylim[1] - ylim[0]) * axes_height for v in last)
+    placed = tuple(spread_labels(list(ends), PATH_LABEL_GAP, 0.0, axes_height))
+    moved = any(abs(p - e) > 0.5 for p, e in zip(placed, ends, strict=True))
+    if not moved:
+        margins = Margins(right=margins.right - (PATH_LEADER_OFFSET - PATH_LABEL_OFFSET) / 72)
+
+    def x(alpha: float) -> float:  # axes fraction; the axis runs from strong to weak penalty
+        return math.log(xlim[0] / alpha) / math.log(xlim[0] / xlim[1])
+
+    def y(value: float) -> float:
+        return (value - ylim[0]) / (ylim[1] - ylim[0])
+
+    segments = [s for j in range(len(texts))
+                for s in _polyline([x(a) for a in cv.alphas], [y(row[j]) for row in cv.path])]
+    segments += [(0.0, y(0.0), 1.0, y(0.0)), (x(cv.alpha), 0.0, x(cv.alpha), 1.0)]
+    legend = place_legend([f"alpha used ({cv.alpha:.3g})"], segments, (6.4, height), margins,
+                          corners=("upper left", "lower left", "upper right", "lower right"))
+    axes_width = (6.4 - margins.left - margins.right) * 72
+    return PathLayout(xlim, ylim, texts, ends, placed,
+                      PATH_LEADER_OFFSET if moved else PATH_LABEL_OFFSET,
+                      x(cv.alphas[-1]) if cv.alphas else 1.0, (axes_width, axes_height), legend)
+
+
+def path_plot(result: Drawable) -> bytes:
+    assert result.penalty is not None and result.penalty.cv is not None
+    cv = result.penalty.cv
+    layout = path_layout(result)
 
     def draw(figure: Any) -> None:
         ax = figure.add_subplot()
-        for j, label in enumerate(ends):
+        # labels and leaders in axes fractions, all known before drawing (an annotation's
+        # arrow measures its text at draw time, and took the figure 15% longer to draw)
+        (width, height), x = layout.axes, layout.end_x
+        for j, label in enumerate(layout.labels):
             line = ax.plot(cv.alphas, [row[j] for row in cv.path], linewidth=1.2)[0]
-            ax.annotate(label, (cv.alphas[-1], cv.path[-1][j]), fontsize=7,
-                        xytext=(3, 0), textcoords="offset points", va="center",
-                        color=line.get_color())
+            end, placed = layout.ends[j] / height, layout.placed[j] / height
+            ax.text(x + layout.offset / width, placed, label, fontsize=PATH_LABEL_SIZE, va="center",
+                    color=line.get_color(), transform=ax.transAxes, clip_on=False)
+            if abs(placed - end) * height > 0.5:  # a thin line from the path's end to its moved label
+                ax.plot([x + 1 / width, x + (layout.offset - 1.5) / width], [end, placed],
+                        color=line.get_color(), linewidth=0.6, transform=ax.transAxes, clip_on=False,
+                        label="_leader")
         ax.axhline(0.0, color=GREY, linewidth=0.8)
         ax.axvline(cv.alpha, color=ORANGE, linewidth=1.2, label=f"alpha used ({cv.alpha:.3g})")
         ax.set_xscale("log")
         _plain_log_ticks(ax, list(cv.alphas))
-        ax.invert_xaxis()  # weaker penalty to the right, as coefficients grow
+        ax.set_xlim(*layout.xlim)  # inverted: weaker penalty to the right, as coefficients grow
+        ax.set_ylim(*layout.ylim)
         ax.set_xlabel("alpha (log scale, decreasing)")
         ax.set_ylabel("Coefficient (penalized)")
-        ax.legend(loc="upper left", fontsize=7.5)
+        _legend(figure, ax, layout.legend)
 
-    return _svg(draw, (6.4, 3.4), Margins(right=_text_width(ends, size=7) + 0.2))
+    return _svg(draw, layout.legend.size, layout.legend.margins)
 
 
 def warm_up() -> None:
