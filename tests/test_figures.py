@@ -402,7 +402,7 @@ def test_legend_corner_takes_the_first_free_corner_and_else_goes_below():
 
 
 @pytest.mark.parametrize(("texts", "fontsize"), [
-    (["observed 0 (Clinton) (n = 551)", "observed 1 (Dole) (n = 393)", "threshold 0.5"], 7.5),
+    (["observed 0 (Clinton), n = 551", "observed 1 (Dole), n = 393", "threshold 0.5"], 7.5),
     (["chance", "model (AUC = 0.905)"], 9.0),
 ])
 def test_legend_size_is_the_size_matplotlib_draws_in_svg(texts, fontsize):

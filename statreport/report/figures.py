@@ -593,32 +593,37 @@ def probability_legend(result: Drawable) -> LegendPlace:
     hist = result.figures.histogram
     threshold = result.classification.threshold
     non_events, events, top = _class_shares(result)
-    texts = [f"observed {result.model.non_event_label} (n = {sum(hist.non_events):,})",
-             f"observed {result.model.event_label} (n = {sum(hist.events):,})",
-             f"threshold {threshold:g}"]
+    texts = list(_probability_labels(result))
     edges = list(hist.edges)
     segments = [*_bars(edges, [h / top for h in non_events]), *_bars(edges, [h / top for h in events]),
                 (threshold, 0.0, threshold, 1.0)]
     return place_legend(texts, segments, SQUARE, Margins(), corners=("upper right", "upper left"))
 
 
+def _probability_labels(result: Drawable) -> tuple[str, str, str]:
+    """The probability histogram's legend entries: each class with its count, the threshold."""
+    assert result.figures is not None
+    hist = result.figures.histogram
+    return (f"observed {result.model.non_event_label}, n = {sum(hist.non_events):,}",
+            f"observed {result.model.event_label}, n = {sum(hist.events):,}",
+            f"threshold {result.classification.threshold:g}")
+
+
 def probability_plot(result: Drawable) -> bytes:
     assert result.figures is not None
     hist = result.figures.histogram
     threshold = result.classification.threshold
-    event = result.model.event_label
     non_events, events, top = _class_shares(result)
     place = probability_legend(result)
+    non_event_label, event_label, threshold_label = _probability_labels(result)
 
     def draw(figure: Any) -> None:
         ax = figure.add_subplot()
         edges = list(hist.edges)
         # shares within each class, so a rare outcome's distribution is visible too
-        ax.stairs(non_events, edges, color=GREY, fill=True, alpha=0.55,
-                  label=f"observed {result.model.non_event_label} (n = {sum(hist.non_events):,})")
-        ax.stairs(events, edges, color=BLUE, linewidth=1.5,
-                  label=f"observed {event} (n = {sum(hist.events):,})")
-        ax.axvline(threshold, color=ORANGE, linewidth=1.2, label=f"threshold {threshold:g}")
+        ax.stairs(non_events, edges, color=GREY, fill=True, alpha=0.55, label=non_event_label)
+        ax.stairs(events, edges, color=BLUE, linewidth=1.5, label=event_label)
+        ax.axvline(threshold, color=ORANGE, linewidth=1.2, label=threshold_label)
         ax.set_xlim(0, 1)
         ax.set_ylim(0, top)
         ax.set_xlabel("Predicted probability")
