@@ -13,7 +13,7 @@ from typing import Any
 
 from ..result import FitResult
 
-SCHEMA_VERSION = "1.1"
+SCHEMA_VERSION = "1.2"  # 1.2: model.negative_class
 INFERENTIAL = ("std_error", "z", "p_value", "ci_low", "ci_high", "or_ci_low", "or_ci_high")
 
 
