@@ -41,3 +41,14 @@ def warned_messages(caught: list[warnings.WarningMessage]) -> list[str]:
 def report_warning_messages(result) -> list[str]:  # type: ignore[no-untyped-def]
     """The messages `statreport.fit` warns with: each report warning, its code in brackets."""
     return [f"{w.message} [{w.code}]" for w in result.warnings]
+
+
+def quasi_separated_frame():  # type: ignore[no-untyped-def]
+    """g = b predicts y = 1 but for one row: Newton does not converge."""
+    import pandas as pd
+
+    return pd.DataFrame({
+        "y": [0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 0, 1],
+        "x": [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 5, 5],
+        "g": list("aabbaabbaabb"),
+    })

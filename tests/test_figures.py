@@ -10,7 +10,7 @@ import time
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import EXAMPLES, GLM_REFERENCE
+from conftest import EXAMPLES, GLM_REFERENCE, quasi_separated_frame
 from sklearn.metrics import roc_auc_score
 
 import statreport
@@ -217,18 +217,11 @@ def test_large_data_figures_use_bins():
     assert len(rendered) == 6 and time.perf_counter() - started < 30  # sanity, not a benchmark
 
 
-QUASI = pd.DataFrame({  # g = b predicts y = 1 but for one row; Newton does not converge
-    "y": [0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 0, 1],
-    "x": [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 5, 5],
-    "g": list("aabbaabbaabb"),
-})
-
-
 def test_no_forest_plot_of_a_fit_that_did_not_converge_but_the_prediction_figures_stay():
     from statreport.result import FigureInputs
 
     with pytest.warns(statreport.StatReportWarning):
-        result = statreport.fit("y ~ x + g", QUASI)
+        result = statreport.fit("y ~ x + g", quasi_separated_frame())
     assert not result.fit.converged
     assert figures.forest_withheld(result).startswith("the fit did not converge")
     assert [f.key for f in figures.render_figures(result)] == [

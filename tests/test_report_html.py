@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import EXAMPLES
+from conftest import EXAMPLES, quasi_separated_frame
 
 import statreport
 from statreport.report.html import render_html
@@ -73,16 +73,9 @@ def test_failed_crosscheck_stands_out(monkeypatch):
     assert html.index("FAILED") > html.index("Cross-check")
 
 
-QUASI = pd.DataFrame({  # g = b predicts y = 1 but for one row; Newton does not converge
-    "y": [0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 0, 1],
-    "x": [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 5, 5],
-    "g": list("aabbaabbaabb"),
-})
-
-
 def test_a_fit_that_did_not_converge_gets_a_statement_instead_of_a_forest_plot():
     with pytest.warns(statreport.StatReportWarning):
-        result = statreport.fit("y ~ x + g", QUASI)
+        result = statreport.fit("y ~ x + g", quasi_separated_frame())
     assert not result.fit.converged
     html = render_html(result)
     assert 'id="figure-forest"' not in html
