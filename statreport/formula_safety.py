@@ -181,6 +181,9 @@ def _hint(side: str, prefix: str) -> str:
             return "it has a ')' without its '('"
     if depth > 0:
         return "a '(' is not closed"
+    dangling = unmasked.rstrip()[-1:]
+    if dangling and dangling in "+-*/:^~":
+        return f"a term is missing after the last '{dangling}'"
     names = re.findall(r"[A-Za-z_][A-Za-z0-9_.]*", unmasked)
     reserved = [n for n in names if keyword.iskeyword(n)]
     if reserved:

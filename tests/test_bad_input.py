@@ -241,6 +241,7 @@ def test_missing_column_suggests_nearest(tmp_path, capsys):
     ("y ~ x + class", "'class' is a reserved word: write a column of that name in backticks, `class`"),
     ("y ~ C(g", "does not parse: a '(' is not closed"),
     ("y ~ C(g))", "does not parse: it has a ')' without its '('"),
+    ("y ~ g +", "a term is missing after the last '+'"),
     ("y ~ `age years` + class", "near 'years` + class'"),  # a quoted name shown as typed
 ])
 def test_a_formula_that_does_not_parse_says_the_likely_cause(formula, words, tmp_path, capsys):
