@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from . import _version
-from .errors import StatReportWarning, UsageError
+from .errors import StatReportWarning, UsageError, option
 from .progress import StageHook, Stages
 from .result import (
     Classification,
@@ -158,8 +158,8 @@ def fit(
         if not isinstance(alpha, str) and not math.isfinite(float(alpha)):
             raise UsageError(f"alpha must be a finite positive number; got {alpha!r}")
         if refit and penalty == "l2":
-            raise UsageError("--refit needs a penalty that selects terms (l1 or elasticnet); "
-                             "a ridge (l2) fit keeps every term")
+            raise UsageError(f"{option('--refit')} needs a penalty that selects terms (l1 or "
+                             "elasticnet); a ridge (l2) fit keeps every term")
         PenaltySpec.create(penalty, 1.0 if alpha == "cv" else float(alpha), l1_ratio)  # validate early
 
     from .data import load_data, release_arrow_memory
@@ -404,15 +404,18 @@ def _while_importing(task: Callable[[], T], modules: tuple[str, ...]) -> T:
     Parsing (pyarrow) releases the GIL, so on two cores the imports cost no
     wall time while a file is read. The worker has ended when this returns. A
     failed import is left to the code that needs the module; a failed task
-    stops the imports and raises here.
+    stops the imports and raises here. The task runs in a copy of this thread's
+    context, so that its messages are worded for the caller (`command_line_messages`).
     """
+    import contextvars
     import importlib
 
     outcome: dict[str, Any] = {}
+    context = contextvars.copy_context()
 
     def work() -> None:
         try:
-            outcome["value"] = task()
+            outcome["value"] = context.run(task)
         except BaseException as exc:  # noqa: BLE001 - raised again in the caller's thread
             outcome["error"] = exc
 

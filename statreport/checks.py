@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from .errors import DataError
+from .errors import DataError, option
 from .result import ReportWarning
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -34,10 +34,10 @@ def _number_text_advice(example: str) -> str:
         return "remove the thousands separators"
     if digits.count(",") == 1:
         thousands = re.fullmatch(r"\d{1,3},\d{3}", digits)
-        return "for a decimal comma pass --decimal ','" + (
+        return f"for a decimal comma pass {option('--decimal', ',')}" + (
             "; if ',' separates thousands, remove it" if thousands else "")
     if digits.count(".") == 1:  # text only when --decimal ',' was given
-        return "this column's numbers use '.' as the decimal mark, so leave out --decimal ','"
+        return f"this column's numbers use '.' as the decimal mark, so leave out {option('--decimal', ',')}"
     return "remove the thousands separators"
 
 
@@ -62,7 +62,7 @@ def check_missing(frame: pd.DataFrame, columns: list[str], *, missing: str) -> N
             first = int(np.argmax(mask))
             raise DataError(
                 f"column '{name}' has {int(mask.sum())} missing value(s), the first on {_row(first)}; "
-                "fill them, or drop --missing raise to use complete rows only"
+                f"fill them, or drop {option('--missing', 'raise')} to use complete rows only"
             )
 
 
@@ -116,7 +116,7 @@ def check_text_columns(
                         f"{_where(frame, name, strays.iloc[0])} is not a number"
                         + (f" (nor are {len(strays) - 1} more)" if len(strays) > 1 else "")
                         + "; correct it or leave the cell empty (a missing value)"
-                        + (f", or pass --na-value '{strays.iloc[0]}' if it marks a missing value"
+                        + (f", or pass {option('--na-value', strays.iloc[0])} if it marks a missing value"
                            if strays.nunique() == 1 else "")
                         + f", or write C({name}) if the column really is categorical"
                     )
@@ -133,7 +133,7 @@ def check_text_columns(
                 "missing_code_as_level",
                 f"'{name}' has the level '{codes[0]}' ({_rows_count(int(counts[codes[0]]))}), kept as a "
                 f"category of its own; if it marks a missing value (as '.' does in Stata and SAS "
-                f"files), pass --na-value '{codes[0]}'",
+                f"files), pass {option('--na-value', codes[0])}",
             ))
         sparse = counts[counts < SPARSE_LEVEL_ROWS]
         if len(counts) > 1 and len(sparse):

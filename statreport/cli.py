@@ -17,7 +17,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
 from ._version import __version__
-from .errors import EXIT_CODES, FitError, StatReportError, StatReportWarning, UsageError
+from .errors import (
+    EXIT_CODES,
+    FitError,
+    StatReportError,
+    StatReportWarning,
+    UsageError,
+    command_line_messages,
+)
 
 if TYPE_CHECKING:  # pragma: no cover
     from .helper import Helper, Pending
@@ -181,7 +188,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help(sys.stderr)
         return 2
     try:
-        return _run_fit(args)
+        with command_line_messages():  # advice names options, not fit's keywords
+            return _run_fit(args)
     except StatReportError as exc:
         if args.debug:
             traceback.print_exc()

@@ -14,7 +14,7 @@ import dataclasses
 import numpy as np
 
 from .design import Design
-from .errors import UsageError
+from .errors import UsageError, option
 from .penalized import PenaltySpec, _solve, lambda_max
 from .result import CrossValidation
 
@@ -42,7 +42,7 @@ def choose_alpha(
     smallest = min(events, design.n_obs - events)
     if not 2 <= folds <= smallest:
         raise UsageError(
-            f"--folds must be between 2 and {smallest} (the rarer outcome has {smallest} rows); "
+            f"{option('--folds')} must be between 2 and {smallest} (the rarer outcome has {smallest} rows); "
             f"got {folds}"
         )
     alphas = alpha_grid(design, penalty, l1_ratio)

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, TypeGuard, Union, cast
 
-from .errors import DataError, FormulaError, UsageError
+from .errors import DataError, FormulaError, UsageError, option
 from .formula import clean_message
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -82,10 +82,11 @@ def load_data(
     if sep is not None:
         sep = SEP_NAMES.get(sep.lower(), sep)
     if sep is not None and (len(sep) != 1 or sep in "\"\r\n"):
-        raise UsageError(f"--sep must be a single character other than a quote or newline; got {sep!r}")
+        raise UsageError(f"{option('--sep')} must be a single character other than a quote or newline; "
+                         f"got {sep!r}")
     if na_values and (_is_dataframe(source) or str(source).lower().endswith(PARQUET_SUFFIXES)):
         raise UsageError(
-            "na_values applies to delimited text files; a DataFrame or Parquet file has "
+            f"{option('--na-value')} applies to delimited text files; a DataFrame or Parquet file has "
             "its own missing values (in pandas: frame.replace({'.': None}))"
         )
     if _is_dataframe(source):
@@ -131,7 +132,7 @@ def load_data(
             raise DataError(
                 f"cannot tell the format of '{path.name}' from its extension; "
                 "use a .csv, .tsv (either may be .gz or .bz2) or .parquet file, "
-                "or pass --sep for other delimited text"
+                f"or pass {option('--sep')} for other delimited text"
             )
         sha = digest.result()
     return LoadedData(frame, path.name, fmt, path.stat().st_size, sha, sep)
@@ -305,7 +306,8 @@ def _sample_lines(path: Path, encoding: str) -> str:
     except UnicodeDecodeError as exc:
         raise DataError(_encoding_problem(path, encoding, raw=raw, error=exc)) from exc
     except LookupError as exc:
-        raise DataError(f"unknown --encoding '{encoding}'; try utf-8, latin-1 or cp1252") from exc
+        raise DataError(f"unknown encoding '{encoding}'; try {option('--encoding', 'utf-8')}, "
+                        f"{option('--encoding', 'latin-1')} or {option('--encoding', 'cp1252')}") from exc
     text = text.lstrip("\ufeff")
     if not text.strip():
         raise DataError(f"'{path.name}' is empty: expected a header line naming the columns")
@@ -342,7 +344,7 @@ def _sniff_delimiter(path: Path, sample: str) -> str:
         reason = f"could be separated by {shown}"
     else:
         reason = "has no delimiter (, ; tab |) that splits every line into the same number of fields"
-    raise DataError(f"'{path.name}' {reason}; say which with --sep (e.g. --sep ';')")
+    raise DataError(f"'{path.name}' {reason}; say which with {option('--sep')} (e.g. {option('--sep', ';')})")
 
 
 def _check_header(path: Path, header: list[str], needed: frozenset[str]) -> None:
@@ -401,7 +403,8 @@ def _encoding_problem(
     in_column = f" (column '{column}')" if column else ""
     return (
         f"'{path.name}' is not valid {encoding}{where}{in_column}; "
-        "pass the file's encoding, e.g. --encoding latin-1 or --encoding cp1252"
+        f"pass the file's encoding, e.g. {option('--encoding', 'latin-1')} or "
+        f"{option('--encoding', 'cp1252')}"
     )
 
 

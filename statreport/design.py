@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from .errors import DataError, FormulaError
+from .errors import DataError, FormulaError, option
 from .formula import ParsedFormula, clean_message
 from .result import CategoricalInfo, ReportWarning
 
@@ -170,7 +170,7 @@ def _outcome_values(formula: ParsedFormula, frame: pd.DataFrame) -> pd.Series:
     if matrix.shape[1] != 1:
         raise FormulaError(
             f"the outcome '{formula.outcome}' expands to {matrix.shape[1]} columns; "
-            "give a single 0/1 column, or a two-valued column with --positive"
+            f"give a single 0/1 column, or a two-valued column with {option('--positive')}"
         )
     return pd.Series(np.asarray(matrix).ravel(), name=formula.outcome)
 
@@ -221,7 +221,7 @@ def code_outcome(values: pd.Series, name: str, positive: str | None) -> tuple[np
             matches = [v for v in candidates if numeric is not None and _as_float(v) == numeric]
         if not matches:
             raise DataError(
-                f"--positive '{positive}' is not a value of outcome '{name}' (values: {shown})"
+                f"{option('--positive', positive)} is not a value of outcome '{name}' (values: {shown})"
             )
         chosen = matches[0]
         y = (values.to_numpy() == chosen).astype(np.float64)
@@ -233,11 +233,13 @@ def code_outcome(values: pd.Series, name: str, positive: str | None) -> tuple[np
     if {str(v).strip().lower() for v in labels} == {"true", "false"}:
         y = np.char.lower(np.char.strip(values.to_numpy().astype(str))) == "true"
         return y.astype(np.float64), "true"
-    hint = "pass --positive to say which value counts as 1"
+    hint = f"pass {option('--positive')} to say which value counts as 1"
     if pd.api.types.is_numeric_dtype(values.dtype):
         raise DataError(f"outcome '{name}' has values {shown}, not 0 and 1; {hint}")
     example = _plain(sorted(uniques, key=str)[-1])
-    raise DataError(f"outcome '{name}' has values {shown}; {hint} (for example --positive '{example}')")
+    raise DataError(
+        f"outcome '{name}' has values {shown}; {hint} (for example {option('--positive', example)})"
+    )
 
 
 def _other_value(values: pd.Series, y: np.ndarray) -> str:

@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from .design import Design
-from .errors import FitError
+from .errors import FitError, option
 from .result import ReportWarning
 from .separation import detect_separation, looks_separated
 
@@ -204,8 +204,8 @@ def fit_mle(design: Design) -> Estimate:
                 f"complete separation: {shown} {'predicts' if shown.count(chr(39)) == 2 else 'predict'} "
                 f"'{design.outcome}' perfectly, so the "
                 "maximum-likelihood estimates do not exist (they are infinite); remove or merge "
-                "those terms, or fit with a penalty (e.g. --penalty l2 --alpha cv; in Python "
-                "penalty='l2', alpha='cv'), whose estimates are finite"
+                f"those terms, or fit with a penalty (e.g. {option('--penalty', 'l2')} "
+                f"{option('--alpha', 'cv')}), whose estimates are finite"
             )
         if separation.kind == "quasi":
             separated = separation.terms

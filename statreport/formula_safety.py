@@ -17,7 +17,7 @@ import secrets
 import tokenize
 from typing import Any
 
-from .errors import FormulaError
+from .errors import FormulaError, option
 
 #: Calls a formula may make, with the keyword arguments each accepts.
 ALLOWED_CALLS: dict[str, frozenset[str]] = {
@@ -229,7 +229,7 @@ class _Checker(ast.NodeVisitor):
         raise FormulaError(
             f"formula '{self.formula}' is not allowed: {what} in '{piece}'. Formulas may use "
             "column names, numbers, + - : * / ** and the transforms C, Treatment, I, Q, log, "
-            "exp, sqrt, center, scale, standardize, bs, cr, poly (--allow-python-formula "
+            f"exp, sqrt, center, scale, standardize, bs, cr, poly ({option('--allow-python-formula')} "
             "lifts this for trusted input)"
         )
 

@@ -32,7 +32,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .design import Design
-from .errors import FitError, UsageError
+from .errors import FitError, UsageError, option
 from .estimate import Estimate
 from .result import ReportWarning
 
@@ -57,17 +57,23 @@ class PenaltySpec:
         if isinstance(alpha, bool) or not isinstance(alpha, (int, float)) or not alpha > 0:
             raise UsageError(f"alpha must be a positive number (or 'cv'); got {alpha!r}")
         if penalty == "elasticnet":
-            if l1_ratio is None or not 0.0 < l1_ratio < 1.0:
+            if l1_ratio is None:
                 raise UsageError(
-                    f"--l1-ratio must be strictly between 0 and 1 for elasticnet; got {l1_ratio!r}"
+                    f"{option('--penalty', 'elasticnet')} needs {option('--l1-ratio')}, the share of "
+                    f"the l1 penalty, strictly between 0 and 1 (e.g. {option('--l1-ratio', 0.5)})"
+                )
+            if not 0.0 < l1_ratio < 1.0:
+                raise UsageError(
+                    f"{option('--l1-ratio')} must be strictly between 0 and 1 for elasticnet; "
+                    f"got {l1_ratio!r}"
                 )
             ratio = float(l1_ratio)
         else:
             expected = 1.0 if penalty == "l1" else 0.0
             if l1_ratio is not None and float(l1_ratio) != expected:
                 raise UsageError(
-                    f"--l1-ratio is {expected:g} for penalty '{penalty}'; got {l1_ratio!r} "
-                    "(use --penalty elasticnet to mix)"
+                    f"{option('--l1-ratio')} is {expected:g} for penalty '{penalty}'; got {l1_ratio!r} "
+                    f"(use {option('--penalty', 'elasticnet')} to mix)"
                 )
             ratio = expected
         return cls(penalty, float(alpha), ratio)

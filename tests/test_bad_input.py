@@ -543,7 +543,7 @@ def test_a_stata_missing_code_is_named_and_can_be_declared(tmp_path, capsys):
         result = statreport.fit("y ~ g", data)
     named = [m for m in warned_messages(caught) if m.endswith("[missing_code_as_level]")]
     assert len(named) == 1 and "'g' has the level '.' (1 row), kept as a category" in named[0]
-    assert "--na-value '.'" in named[0]
+    assert "na_values=['.']" in named[0]  # the library's reader is told the keyword
     code, err = run(tmp_path, capsys, "y ~ x + g", data, "--na-value", ".")
     assert code == 0 and "2 of 10 rows" in err, err
     with statreport_warnings_only():
@@ -595,3 +595,22 @@ def test_penalty_with_only_an_intercept_is_refused():
 
     with pytest.raises(statreport.UsageError, match="at least one predictor"):
         statreport.fit("y ~ 1", EXAMPLES / "tutorial.csv", penalty="l1", alpha="cv")
+
+
+def test_advice_names_the_option_on_the_command_line_and_the_keyword_in_python(tmp_path, capsys):
+    import statreport
+
+    data = write(tmp_path, "d.csv", "x;y\n1,5;0\n2,5;1\n3,5;0\n4,5;1\n")
+    code, err = run(tmp_path, capsys, "y ~ x", data)
+    assert code == 3 and "pass --decimal ','" in err and "decimal=" not in err
+    with pytest.raises(statreport.DataError) as info:
+        statreport.fit("y ~ x", data)
+    assert "pass decimal=','" in str(info.value) and "--" not in str(info.value)
+
+    outcome = write(tmp_path, "o.csv", "x,y\n1,no\n2,yes\n3,no\n4,yes\n")
+    code, err = run(tmp_path, capsys, "y ~ x", outcome)
+    assert code == 3 and "--positive 'yes'" in err
+    with pytest.raises(statreport.DataError, match=r"for example positive='yes'\)"):
+        statreport.fit("y ~ x", outcome)
+    with pytest.raises(statreport.UsageError, match=r"^refit=True needs a penalty"):
+        statreport.fit("y ~ x", outcome, positive="yes", penalty="l2", alpha=0.1, refit=True)

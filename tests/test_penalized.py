@@ -135,8 +135,9 @@ def test_refit_is_separate_and_warned():
         ({"penalty": "l3", "alpha": 0.1}, "penalty must be one of 'l1', 'l2', 'elasticnet'; got 'l3'"),
         ({"penalty": "l1"}, "needs alpha"),
         ({"penalty": "l1", "alpha": -1.0}, "alpha must be a positive number"),
-        ({"penalty": "elasticnet", "alpha": 0.1}, "--l1-ratio"),
-        ({"penalty": "l1", "alpha": 0.1, "l1_ratio": 0.5}, "use --penalty elasticnet"),
+        ({"penalty": "elasticnet", "alpha": 0.1}, "penalty='elasticnet' needs l1_ratio, the share"),
+        ({"penalty": "elasticnet", "alpha": 0.1, "l1_ratio": 1.0}, "l1_ratio must be strictly between"),
+        ({"penalty": "l1", "alpha": 0.1, "l1_ratio": 0.5}, "use penalty='elasticnet'"),
         ({"alpha": 0.1}, "need a penalty"),
     ],
 )
