@@ -10,7 +10,8 @@ import time
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import EXAMPLES, GLM_REFERENCE, quasi_separated_frame
+from conftest import EXAMPLES, GLM_REFERENCE, quasi_separated_frame, statreport_warnings_only
+from matplotlib.lines import Line2D
 from sklearn.metrics import roc_auc_score
 
 import statreport
@@ -451,6 +452,52 @@ def test_legend_covers_no_data_line_bar_or_threshold(legend_case, plot, monkeypa
     assert not crossing, (plot, crossing[:3])
     if box.y1 <= ax.bbox.y0:  # below the axes: clear of the tick labels and the axis label too
         assert box.y1 <= ax.xaxis.get_tightbbox(renderer).y0
+
+
+def _drawn_marks(ax):
+    """What a legend on ``ax`` must not cover, in display space: the segments of drawn
+    lines, bars and filled bands, and each marker of a markers-only line as a point."""
+    marks = []
+    for artist in [*ax.lines, *ax.patches]:
+        vertices = artist.get_transform().transform(artist.get_path().vertices)
+        if isinstance(artist, Line2D) and artist.get_linestyle() in ("None", "none", " ", ""):
+            marks += [(*v, *v) for v in vertices]
+        else:
+            marks += [(*a, *b) for a, b in zip(vertices, vertices[1:], strict=False)]
+    for collection in ax.collections:  # fill_between's band
+        for path in collection.get_paths():
+            vertices = collection.get_transform().transform(path.vertices)
+            marks += [(*a, *b) for a, b in zip(vertices, vertices[1:], strict=False)]
+    return marks
+
+
+EFFECT_CASES = {
+    "tutorial": ("y ~ x", "tutorial.csv", {}),  # every observation drawn, rising
+    "falling": ("vote ~ self_lr", "anes96.csv", {"positive": "Clinton"}),  # falls, 7 x values
+    "binned": ("poor_health ~ mdvis", "randhie.csv", {}),  # 20,190 rows: binned proportions
+}
+
+
+@pytest.mark.parametrize("case", sorted(EFFECT_CASES))
+def test_the_effect_plots_legend_covers_no_point_curve_or_boundary(case, monkeypatch):
+    formula, data, options = EFFECT_CASES[case]
+    with statreport_warnings_only():
+        result = statreport.fit(formula, EXAMPLES / data, **options)
+    figure, renderer = _drawn(figures.effect_plot, result, monkeypatch)
+    left = figure.axes[0]
+    box = left.get_legend().get_window_extent(renderer)
+    assert figure.bbox.x0 <= box.x0 and box.x1 <= figure.bbox.x1 and figure.bbox.y0 <= box.y0
+    crossing = [m for m in _drawn_marks(left) if figures._crosses(m, (box.x0, box.y0, box.x1, box.y1))]
+    assert not crossing, (case, figures.effect_legend(result).corner, crossing[:3])
+
+
+def test_the_cv_plots_legend_covers_no_band_curve_or_chosen_alpha(lasso, monkeypatch):
+    figure, renderer = _drawn(figures.cv_plot, lasso, monkeypatch)
+    (ax,) = figure.axes
+    box = ax.get_legend().get_window_extent(renderer)
+    assert figure.bbox.x0 <= box.x0 and box.x1 <= figure.bbox.x1 and figure.bbox.y0 <= box.y0
+    crossing = [m for m in _drawn_marks(ax) if figures._crosses(m, (box.x0, box.y0, box.x1, box.y1))]
+    assert not crossing, (figures.cv_legend(lasso).corner, crossing[:3])
 
 
 def test_the_histogram_legend_goes_below_when_both_upper_corners_hold_data(monkeypatch):

@@ -472,12 +472,14 @@ BELOW_GAP = 0.04
 
 def place_legend(texts: list[str], segments: list[Segment], size: tuple[float, float],
                  margins: Margins, *, corners: tuple[str, ...], fontsize: float = 7.5,
-                 square: float | None = None) -> LegendPlace:
+                 square: float | None = None, columns: int = 1) -> LegendPlace:
     """`legend_corner` for axes of a figure ``size`` inches with ``margins``, and the
     taller figure a legend below the axes needs. ``square``: the axes' height over
-    width when their aspect is fixed (ylim span / xlim span), which shrinks them."""
+    width when their aspect is fixed (ylim span / xlim span), which shrinks them;
+    ``columns``: side-by-side axes (as `_svg` lays them out), the legend in one."""
     width, height = size
-    axes_width, axes_height = width - margins.left - margins.right, height - margins.bottom - margins.top
+    axes_width = (width - margins.left - margins.right - margins.between * (columns - 1)) / columns
+    axes_height = height - margins.bottom - margins.top
     if square is not None:
         axes_width = min(axes_width, axes_height / square)
         axes_height = axes_width * square
@@ -657,57 +659,140 @@ def confusion_plot(result: Drawable) -> bytes:
     return _svg(draw, (3.4, 3.1))
 
 
+EFFECT_SIZE, EFFECT_MARGINS = (7.2, 3.2), Margins(between=0.75)
+EFFECT_YLIM = (-0.05, 1.05)
+
+
+def _padded(values: list[float]) -> tuple[float, float]:
+    """Axis limits around ``values`` with matplotlib's default 5% margins."""
+    finite = [v for v in values if math.isfinite(v)]
+    low, high = min(finite), max(finite)
+    pad = 0.05 * (high - low) or 0.5
+    return low - pad, high + pad
+
+
+def _effect_labels(result: Drawable) -> list[str]:
+    assert result.figures is not None and result.figures.effect is not None
+    effect = result.figures.effect
+    labels = ["observed proportion (50 bins)" if effect.binned else "observations", "fitted probability"]
+    if effect.boundary is not None:
+        labels.append(f"decision boundary ({effect.boundary:.3g})")
+    return labels
+
+
+def effect_legend(result: Drawable) -> LegendPlace:
+    """Where the effect plot's legend goes: a corner of the probability panel that the
+    points, the curve and the boundary leave free, else below the panels."""
+    assert result.figures is not None and result.figures.effect is not None
+    effect = result.figures.effect
+    (x0, x1), (y0, y1) = _padded([*effect.x, *effect.grid]), EFFECT_YLIM
+
+    def fx(v: float) -> float:
+        return (v - x0) / (x1 - x0)
+
+    def fy(v: float) -> float:
+        return (v - y0) / (y1 - y0)
+
+    segments: list[Segment] = [(fx(x), fy(y), fx(x), fy(y)) for x, y in zip(effect.x, effect.y, strict=True)]
+    segments += _polyline([fx(v) for v in effect.grid], [fy(v) for v in effect.probability])
+    if effect.boundary is not None:
+        segments.append((fx(effect.boundary), 0.0, fx(effect.boundary), 1.0))
+    return place_legend(_effect_labels(result), segments, EFFECT_SIZE, EFFECT_MARGINS, columns=2,
+                        corners=("upper left", "lower right", "upper right", "lower left"))
+
+
 def effect_plot(result: Drawable) -> bytes:
     assert result.figures is not None and result.figures.effect is not None
     effect = result.figures.effect
+    place = effect_legend(result)
+    observed, fitted, *boundary = _effect_labels(result)
 
     def draw(figure: Any) -> None:
         left, right = figure.subplots(1, 2)
         if effect.binned:
             left.plot(effect.x, effect.y, linestyle="none", marker="o", markersize=3.5,
-                      color=GREY, label="observed proportion (50 bins)")
+                      color=GREY, label=observed)
         else:
             left.plot(effect.x, effect.y, linestyle="none", marker="o", markersize=4,
-                      color=GREY, alpha=0.7, label="observations")
-        left.plot(effect.grid, effect.probability, color=BLUE, linewidth=1.6, label="fitted probability")
+                      color=GREY, alpha=0.7, label=observed)
+        left.plot(effect.grid, effect.probability, color=BLUE, linewidth=1.6, label=fitted)
         right.plot(effect.grid, effect.logit, color=BLUE, linewidth=1.6)
         right.axhline(math.log(result.classification.threshold / (1 - result.classification.threshold)),
                       color=GREY, linewidth=0.9, linestyle="--")
         if effect.boundary is not None:
             for ax in (left, right):
                 ax.axvline(effect.boundary, color=ORANGE, linewidth=1.2)
-            left.plot([], [], color=ORANGE, label=f"decision boundary ({effect.boundary:.3g})")
-        left.set_ylim(-0.05, 1.05)
+            left.plot([], [], color=ORANGE, label=boundary[0])
+        left.set_xlim(*_padded([*effect.x, *effect.grid]))
+        left.set_ylim(*EFFECT_YLIM)
         left.set_xlabel(effect.predictor)
         left.set_ylabel(f"P({result.model.outcome} = {result.model.positive_class})")
-        left.legend(loc="best", fontsize=7.5)
+        _legend(figure, left, place)
         right.set_xlabel(effect.predictor)
         right.set_ylabel("Log-odds (linear predictor)")
 
-    return _svg(draw, (7.2, 3.2), Margins(between=0.75))
+    return _svg(draw, place.size, place.margins)
+
+
+CV_SIZE = (6.0, 3.0)
+
+
+def _cv_band(result: Drawable) -> tuple[list[float], list[float], list[str]]:
+    """The CV plot's ±1 SE band (low and high edges) and its legend entries."""
+    assert result.penalty is not None and result.penalty.cv is not None
+    cv = result.penalty.cv
+    low = [m - s for m, s in zip(cv.mean_deviance, cv.se_deviance, strict=True)]
+    high = [m + s for m, s in zip(cv.mean_deviance, cv.se_deviance, strict=True)]
+    labels = ["\u00b11 SE", "mean held-out deviance", f"minimum ({cv.alpha_min:.3g})",
+              f"one SE ({cv.alpha_1se:.3g})"]
+    return low, high, labels
+
+
+def cv_legend(result: Drawable) -> LegendPlace:
+    """Where the CV plot's legend goes: a corner clear of the band and both chosen
+    alphas, upper first (deviance rises at the large alphas), else below."""
+    assert result.penalty is not None and result.penalty.cv is not None
+    cv = result.penalty.cv
+    low, high, labels = _cv_band(result)
+    (x0, x1), (y0, y1) = _padded([math.log10(a) for a in cv.alphas]), _padded([*low, *high])
+
+    def fx(alpha: float) -> float:
+        return (math.log10(alpha) - x0) / (x1 - x0)
+
+    def fy(v: float) -> float:
+        return (v - y0) / (y1 - y0)
+
+    segments: list[Segment] = [(fx(a), fy(lo), fx(a), fy(hi))
+                               for a, lo, hi in zip(cv.alphas, low, high, strict=True)]
+    for edge in (low, high):
+        segments += _polyline([fx(a) for a in cv.alphas], [fy(v) for v in edge])
+    segments += [(fx(a), 0.0, fx(a), 1.0) for a in (cv.alpha_min, cv.alpha_1se)]
+    return place_legend(labels, segments, CV_SIZE, Margins(),
+                        corners=("upper left", "upper right", "lower left", "lower right"))
 
 
 def cv_plot(result: Drawable) -> bytes:
     assert result.penalty is not None and result.penalty.cv is not None
     cv = result.penalty.cv
+    low, high, (band, mean, minimum, one_se) = _cv_band(result)
+    place = cv_legend(result)
 
     def draw(figure: Any) -> None:
         ax = figure.add_subplot()
-        low = [m - s for m, s in zip(cv.mean_deviance, cv.se_deviance, strict=True)]
-        high = [m + s for m, s in zip(cv.mean_deviance, cv.se_deviance, strict=True)]
-        ax.fill_between(cv.alphas, low, high, color=BLUE, alpha=0.18, linewidth=0, label="\u00b11 SE")
+        ax.fill_between(cv.alphas, low, high, color=BLUE, alpha=0.18, linewidth=0, label=band)
         ax.plot(cv.alphas, cv.mean_deviance, color=BLUE, marker="o", markersize=3, linewidth=1.3,
-                label="mean held-out deviance")
-        ax.axvline(cv.alpha_min, color=ORANGE, linewidth=1.2, label=f"minimum ({cv.alpha_min:.3g})")
-        ax.axvline(cv.alpha_1se, color=GREY, linewidth=1.2, linestyle="--",
-                   label=f"one SE ({cv.alpha_1se:.3g})")
+                label=mean)
+        ax.axvline(cv.alpha_min, color=ORANGE, linewidth=1.2, label=minimum)
+        ax.axvline(cv.alpha_1se, color=GREY, linewidth=1.2, linestyle="--", label=one_se)
         ax.set_xscale("log")
         _plain_log_ticks(ax, list(cv.alphas))
+        ax.set_xlim(*(10.0**v for v in _padded([math.log10(a) for a in cv.alphas])))
+        ax.set_ylim(*_padded([*low, *high]))
         ax.set_xlabel("alpha (log scale)")
         ax.set_ylabel("Deviance per observation")
-        ax.legend(loc="best", fontsize=7.5)
+        _legend(figure, ax, place)
 
-    return _svg(draw, (6.0, 3.0))
+    return _svg(draw, place.size, place.margins)
 
 
 def spread_labels(targets: list[float], gap: float, low: float, high: float) -> list[float]:
