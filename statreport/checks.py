@@ -101,7 +101,8 @@ def check_text_columns(
         if series.dtype.kind in "biuf":
             continue
         values = series.dropna()
-        if name in plain_terms and len(values):
+        declared = series.dtype.name == "category"  # categorical by its dtype
+        if name in plain_terms and len(values) and not declared:
             sample = values.iloc[: 1000].astype(str)
             numeric_looking = sample.map(lambda v: bool(_NUMBER_AS_TEXT.match(v)))
             # mostly numbers, or (in a short file) numbers and a single word

@@ -80,6 +80,7 @@ def build_design(
     check_missing(frame, columns, missing=missing)
     check_finite(frame, columns)
     frame, dropped = _drop_incomplete(frame, columns)
+    frame = _plain_dtypes(frame, formula)
     if len(frame) == 0:
         worst = max(dropped, key=lambda item: item[1])[0] if dropped else "?"
         raise DataError(
@@ -153,6 +154,72 @@ def _drop_incomplete(
         if unused:
             frame = frame.assign(**{c: frame[c].cat.remove_unused_categories() for c in unused})
     return frame, dropped
+
+
+def _counted_only(formula: ParsedFormula) -> frozenset[str]:
+    """Predictor columns used only as categories, in ``C(column, ...)``: nowhere as numbers."""
+    import re
+
+    from .formula import _categorical_column
+
+    expressions = [str(f.expr) for term in formula.rhs for f in term.factors]
+    return frozenset(
+        name for name in formula.categorical_columns
+        if not any(re.search(rf"(?<![\w.]){re.escape(name)}(?!\w)", expr)
+                   for expr in expressions if _categorical_column(expr) != name)
+    )
+
+
+def _plain_dtypes(frame: pd.DataFrame, formula: ParsedFormula) -> pd.DataFrame:
+    """The model's columns in the dtypes the formula evaluates as the file reader's would be.
+
+    No library does this for a DataFrame from elsewhere (a notebook, Parquet, Stata):
+
+    - integers used as numbers become float64: an int8 age would wrap around in
+      ``I(age**2)`` and a uint8 one in ``I(age - 50)``, silently, and int64 in
+      ``I(income**3)``; integers only inside ``C()`` stay integers (level '2', not '2.0');
+    - pandas' nullable and Arrow-backed columns become plain numpy ones (missing
+      values are gone by now), and every kind of text becomes the ``str`` dtype a
+      CSV gives, which formulaic treats as categorical;
+    - categories no row uses are dropped, where they would be all-zero dummy columns;
+    - dates, times and durations are an error when used as numbers (nanoseconds
+      since 1970 are no one's predictor); inside ``C()`` their text is the level.
+    """
+    import pandas as pd
+
+    counted = _counted_only(formula)
+    changed: dict[str, pd.Series] = {}
+    for name in sorted(formula.columns):
+        series = frame[name]
+        dtype = series.dtype
+        is_outcome = name in formula.outcome_columns
+        if isinstance(dtype, pd.CategoricalDtype):
+            if len(dtype.categories) > series.nunique():
+                changed[name] = series.cat.remove_unused_categories()
+        elif dtype.kind in "mM" or isinstance(dtype, pd.PeriodDtype):
+            if name not in counted:
+                raise DataError(_date_advice(name, is_outcome))
+            changed[name] = series.astype(str)
+        elif dtype.kind in "iu":
+            as_number = not is_outcome and name not in counted
+            target = np.float64 if as_number or dtype.kind == "u" and dtype.itemsize == 8 else np.int64
+            if dtype != target:
+                changed[name] = series.astype(target)
+        elif dtype.kind == "f" and dtype != np.float64:  # float32, Float64, Arrow double
+            changed[name] = series.astype(np.float64)
+        elif dtype.kind == "b" and dtype != np.bool_:  # boolean, Arrow bool
+            changed[name] = series.astype(bool)
+        elif (isinstance(dtype, pd.StringDtype) and dtype.na_value is pd.NA) or (
+                isinstance(dtype, pd.ArrowDtype) and dtype.kind in "OUS"):  # convert_dtypes(), Arrow
+            changed[name] = series.astype("str")
+    return frame.assign(**changed) if changed else frame
+
+
+def _date_advice(name: str, is_outcome: bool) -> str:
+    use = "an outcome" if is_outcome else "a number in the model"
+    return (f"column '{name}' holds dates, times or durations, which cannot be {use} as they are; "
+            f"convert it first, e.g. to years since a start date"
+            + ("" if is_outcome else f", or write C({name}) to use each value as a category"))
 
 
 def _outcome_values(formula: ParsedFormula, frame: pd.DataFrame) -> pd.Series:

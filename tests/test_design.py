@@ -137,3 +137,80 @@ def test_a_boolean_outcome_names_false_as_0():
     frame = pd.DataFrame({"y": [True, False] * 5 + [True], "x": range(11)})
     result = statreport.fit("y ~ x", frame)
     assert (result.model.positive_class, result.model.negative_class) == ("True", "False")
+
+
+def _survey(n: int = 600) -> pd.DataFrame:
+    """Ages as small integers, two text columns, an outcome that depends on age and sex."""
+    rng = np.random.default_rng(7)
+    frame = pd.DataFrame({"age": rng.integers(20, 80, n), "sex": rng.choice(["F", "M"], n),
+                          "region": rng.choice(list("abcd"), n)})
+    eta = -3 + 0.05 * frame["age"] + 0.3 * (frame["sex"] == "M")
+    frame["y"] = (rng.random(n) < 1 / (1 + np.exp(-eta))).astype(int)
+    return frame
+
+
+def _estimates(result) -> dict[str, float]:
+    return {row["term"]: row["estimate"] for row in result.to_dict()["coefficients"]}
+
+
+@pytest.mark.parametrize("dtype", ["int8", "uint8", "int16", "Int8", "float32", "int64[pyarrow]"])
+@pytest.mark.parametrize("formula", ["y ~ age + I(age**2) + sex", "y ~ I(age - 50) + I(age**3 / 1000)"])
+def test_small_integer_columns_give_statsmodels_numbers_not_wrapped_arithmetic(dtype, formula):
+    # int8 ages wrap in age**2 (70**2 = 4900 -> 36) and uint8 ones in age - 50: the
+    # columns are used as float64, and statsmodels on float64 ages is the reference
+    import statsmodels.formula.api as smf
+
+    frame = _survey()
+    expected = smf.logit(formula, frame.assign(age=frame["age"].astype(float))).fit(disp=0).params
+    result = statreport.fit(formula, frame.assign(age=frame["age"].astype(dtype)))
+    got = _estimates(result)
+    assert set(got) == set(expected.index)
+    for term, value in expected.items():
+        assert got[term] == pytest.approx(value, rel=1e-8), term
+
+
+def test_integer_levels_inside_c_keep_their_integer_labels():
+    frame = _survey().assign(code=lambda f: np.where(f["age"] > 50, 2, 1).astype("int8"))
+    assert "C(code)[T.2]" in _estimates(statreport.fit("y ~ age + C(code)", frame))
+    frame = frame.assign(code=pd.Categorical(frame["code"]))  # categorical by dtype: not "numbers as text"
+    assert "code[T.2]" in _estimates(statreport.fit("y ~ age + code", frame))
+
+
+@pytest.mark.parametrize("convert", [
+    lambda f: f.convert_dtypes(),
+    lambda f: f.convert_dtypes(dtype_backend="pyarrow"),
+    lambda f: f.astype({"sex": "string", "region": "string"}),
+    lambda f: f.astype({"sex": "object"}),
+])
+def test_every_kind_of_text_column_is_categorical(convert):
+    frame = _survey()
+    expected = _estimates(statreport.fit("y ~ age + sex + sex:region", frame))
+    got = _estimates(statreport.fit("y ~ age + sex + sex:region", convert(frame)))
+    assert got.keys() == expected.keys()
+    assert all(got[term] == pytest.approx(expected[term], rel=1e-12) for term in got)
+
+
+def test_categories_no_row_uses_are_dropped_not_reported_as_singular():
+    frame = _survey().assign(region=lambda f: f["region"].astype("category"))
+    subset = frame[frame["region"] != "d"]  # 'd' stays among the categories
+    got = _estimates(statreport.fit("y ~ age + region", subset))
+    assert sorted(got) == ["Intercept", "age", "region[T.b]", "region[T.c]"]
+    expected = _estimates(statreport.fit("y ~ age + region", subset.astype({"region": str})))
+    assert all(got[term] == pytest.approx(expected[term], rel=1e-12) for term in got)
+
+
+_DAYS = pd.Timestamp("2020-01-01") + pd.to_timedelta(np.arange(600) % 40, unit="D")
+
+
+@pytest.mark.parametrize("column", [
+    pd.Series(_DAYS),
+    pd.Series(_DAYS.tz_localize("UTC")),
+    pd.Series(pd.to_timedelta(np.arange(600) % 40, unit="D")),
+    pd.Series(pd.period_range("2001", periods=6, freq="Y").repeat(100)),
+], ids=["datetime", "tz-aware", "timedelta", "period"])
+def test_dates_are_refused_as_numbers_and_are_levels_inside_c(column):
+    frame = _survey().assign(when=column)
+    with pytest.raises(DataError, match=r"^column 'when' holds dates, times or durations.*C\(when\)"):
+        statreport.fit("y ~ age + when", frame)
+    coarse = frame.assign(when=column.iloc[np.arange(600) % 2 * 100].reset_index(drop=True))  # two levels
+    assert len(_estimates(statreport.fit("y ~ age + C(when)", coarse))) == 3
