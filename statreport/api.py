@@ -147,7 +147,8 @@ def fit(
     if positive is not None:
         positive = str(positive)
     if penalty is None and (alpha is not None or l1_ratio is not None or refit):
-        raise UsageError("alpha, l1_ratio and refit need a penalty: pass penalty='l1', 'l2' or 'elasticnet'")
+        raise UsageError(f"{option('--alpha')}, {option('--l1-ratio')} and {option('--refit')} need a "
+                         f"penalty: {option('--penalty', 'l1')} (or l2, elasticnet)")
     if penalty is not None:
         if alpha is None:
             raise UsageError("a penalized fit needs alpha: a positive number, or 'cv' to cross-validate it")

@@ -101,7 +101,9 @@ def check_text_columns(
         if series.dtype.kind in "biuf":
             continue
         values = series.dropna()
-        declared = series.dtype.name == "category"  # categorical by its dtype
+        # a categorical of numbers (pd.Categorical([1, 2])) was declared so; text
+        # categories may be a file reader's dictionary encoding of any text column
+        declared = series.dtype.name == "category" and series.dtype.categories.dtype.kind in "iufb"
         if name in plain_terms and len(values) and not declared:
             sample = values.iloc[: 1000].astype(str)
             numeric_looking = sample.map(lambda v: bool(_NUMBER_AS_TEXT.match(v)))

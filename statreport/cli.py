@@ -171,8 +171,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     fit.add_argument(
         "--allow-python-formula", action="store_true",
-        help="let formula terms run arbitrary Python (e.g. np.log). UNSAFE for formulas from "
-        "untrusted sources",
+        help="let formula terms run arbitrary Python (e.g. a function of your own; log, exp, sqrt, "
+        "bs and the other transforms need no flag). UNSAFE for formulas from untrusted sources",
     )
     fit.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
     fit.add_argument("-v", "--verbose", action="store_true", help="print the time each stage took")

@@ -15,6 +15,7 @@ import io
 import re
 import secrets
 import tokenize
+from collections.abc import Callable
 from typing import Any
 
 from .errors import FormulaError, option
@@ -220,18 +221,23 @@ class _Checker(ast.NodeVisitor):
         self.call_stack: list[str] = []
         self.columns: set[str] = set()
 
-    def reject(self, node: ast.AST, what: str) -> None:
+    def reject(self, node: ast.AST, what: str, instead: str = "") -> None:
+        """Refuse ``node``: say what it is, then ``instead`` (the allowed spelling, when
+        there is one) or what formulas may use."""
         if not self.strict:
             return
-        piece = ast.get_source_segment(self.source, node) or what
-        piece = re.sub(re.escape(self.prefix) + r"(\d+)_", lambda m: self.quoted[int(m.group(1))],
-                       piece.replace("&", ":"))
-        raise FormulaError(
-            f"formula '{self.formula}' is not allowed: {what} in '{piece}'. Formulas may use "
-            "column names, numbers, + - : * / ** and the transforms C, Treatment, I, Q, log, "
-            f"exp, sqrt, center, scale, standardize, bs, cr, poly ({option('--allow-python-formula')} "
-            "lifts this for trusted input)"
+        piece = self._text(node) or what
+        advice = instead or (
+            "Formulas may use column names, numbers, + - : * / ** and the transforms "
+            f"{', '.join(ALLOWED_CALLS)} ({option('--allow-python-formula')} lifts this for trusted input)"
         )
+        raise FormulaError(f"formula '{self.formula}' is not allowed: {what} in '{piece}'. {advice}")
+
+    def _text(self, node: ast.AST) -> str:
+        """``node`` as the user typed it (quoted names restored, ':' for '&')."""
+        piece = ast.get_source_segment(self.source, node) or ""
+        return re.sub(re.escape(self.prefix) + r"(\d+)_", lambda m: self.quoted[int(m.group(1))],
+                      piece.replace("&", ":"))
 
     def generic_visit(self, node: ast.AST) -> None:
         if isinstance(node, (ast.Expression, ast.Load)) or not self.strict:
@@ -289,7 +295,7 @@ class _Checker(ast.NodeVisitor):
     def visit_Call(self, node: ast.Call) -> None:
         if not isinstance(node.func, ast.Name) or node.func.id not in ALLOWED_CALLS:
             name = ast.get_source_segment(self.source, node.func) or "?"
-            self.reject(node, f"the call '{name}(...)'")
+            self.reject(node, f"the call '{name}(...)'", _instead(node, self._text))
         name = node.func.id if isinstance(node.func, ast.Name) else ""
         self.call_stack.append(name)
         for arg in node.args:
@@ -300,12 +306,28 @@ class _Checker(ast.NodeVisitor):
             self.visit(arg)
         for keyword in node.keywords:
             if keyword.arg is None or keyword.arg not in ALLOWED_CALLS.get(name, frozenset()):
-                self.reject(node, f"the keyword argument '{keyword.arg}=' to {name}(...)")
+                instead = ""
+                if name == "Treatment" and keyword.arg == "reference":  # patsy's spelling
+                    level = self._text(keyword.value)
+                    instead = f"Write Treatment({level}) or Treatment(base={level})."
+                self.reject(node, f"the keyword argument '{keyword.arg}=' to {name}(...)", instead)
             if keyword.arg in STRING_KEYWORDS:
                 self._string_or_list(keyword.value)
             else:
                 self.visit(keyword.value)
         self.call_stack.pop()
+
+
+def _instead(node: ast.Call, text: Callable[[ast.AST], str]) -> str:
+    """The allowed spelling of a refused call, where there is one: ``log(dose)`` for
+    ``np.log(dose)``; a word on offsets, which a formula cannot give."""
+    func = node.func
+    if isinstance(func, ast.Attribute) and func.attr in ALLOWED_CALLS and isinstance(func.value, ast.Name):
+        return f"Write '{func.attr}({', '.join(text(a) for a in node.args)})' instead."
+    if isinstance(func, ast.Name) and func.id == "offset":
+        return ("statreport fits no offsets: enter the variable as a predictor, or fit the model "
+                "with statsmodels' Logit(..., offset=...) directly.")
+    return ""
 
 
 def _op_symbol(op: ast.AST) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import jsonschema
 import numpy as np
@@ -114,7 +115,12 @@ def test_penalized_report_shows_no_inference():
     html = render_html(result, with_figures=False)
     main_table = html[html.index("<h2>Coefficients (penalized)</h2>"):html.index("<h2>Model fit</h2>")]
     assert "P&gt;|z|" not in main_table and "CI" not in main_table
-    assert "LR test p-value" in html  # the row exists, but shows a dash
+    model_fit = html[html.index("<h2>Model fit</h2>"):]
+    model_fit = model_fit[:model_fit.index("</section>")]
+    # no LR test, AIC or BIC, and no residual df: they assume maximum likelihood and p parameters
+    labels = re.findall(r'<td class="label">([^<]*)</td>', model_fit)
+    assert "Residual deviance" in labels and "McFadden" in " ".join(labels)
+    assert not [label for label in labels if re.search(r"LR |AIC|BIC| df\)", label)], labels
     assert result.fit.aic != result.fit.aic  # NaN: AIC assumes maximum likelihood
     assert "tv_news" in result.penalty.zero_terms
 
