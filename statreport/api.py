@@ -344,19 +344,38 @@ def _refit(design, info, *, ci_level: float):  # type: ignore[no-untyped-def]
     from .estimate import fit_mle
     from .inference import coefficient_table
 
-    keep = [i for i, name in enumerate(design.column_names) if name not in info.zero_terms]
+    kept = set(design.column_names) - set(info.zero_terms)
+    selected = len(kept - {"Intercept"})
+    # a categorical is refitted whole when the penalty kept any of its levels: refitting
+    # without a zeroed level would merge that level into the reference, and every
+    # estimate would compare with that mixture while the table names the reference alone
+    regrouped = []
+    for categorical in design.categoricals:
+        dummies = {categorical.column(level) for level in categorical.levels} & set(design.column_names)
+        if dummies & kept and dummies - kept:
+            regrouped.append(categorical.variable)
+            kept |= dummies
+    keep = [i for i, name in enumerate(design.column_names) if name in kept]
     names = tuple(design.column_names[i] for i in keep)
-    selected = dataclasses.replace(design, X=np.asfortranarray(design.X[:, keep]), column_names=names)
-    estimate = fit_mle(selected)
+    subset = dataclasses.replace(design, X=np.asfortranarray(design.X[:, keep]), column_names=names)
+    estimate = fit_mle(subset)
     rows = coefficient_table(estimate, names, ci_level=ci_level)
     found = [ReportWarning(
         "post_selection",
-        f"the refit table re-estimates the {len(keep) - 1} term(s) the {info.penalty} penalty kept, "
+        f"the refit table re-estimates the {selected} term(s) the {info.penalty} penalty kept, "
         "without a penalty; its p-values and intervals ignore that the terms were selected on "
-        "the same data, so they are too optimistic (post-selection inference)",
+        "the same data, so they are too optimistic (post-selection inference)"
+        + (f"; {_join(regrouped)} {'is' if len(regrouped) == 1 else 'are'} refitted with every level, "
+           "including those the penalty set to zero, so that each level is still compared with "
+           "the reference alone" if regrouped else ""),
     )]
     found += [ReportWarning(w.code, f"refit: {w.message}") for w in estimate.warnings]
     return rows, found
+
+
+def _join(names: list[str]) -> str:
+    quoted = [f"'{name}'" for name in names]
+    return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " and " + quoted[-1]
 
 
 #: One fit at a time freezes objects: `gc.freeze` is process-wide.

@@ -7,6 +7,7 @@ import re
 
 import jsonschema
 import numpy as np
+import pandas as pd
 import pytest
 from conftest import REPO
 
@@ -162,3 +163,24 @@ def test_an_l1_fits_cross_check_is_the_same_every_run():
             for _ in range(3)]
     diffs = {(r.crosscheck.max_abs_coef_diff, r.crosscheck.max_abs_prob_diff) for r in runs}
     assert len(diffs) == 1
+
+
+def test_a_refit_keeps_every_level_of_a_categorical_the_penalty_kept_part_of():
+    # levels a and b have the same effect, so the lasso zeroes b's dummy; a refit without
+    # it would compare c and d with "a or b" while naming a as the reference
+    import statsmodels.formula.api as smf
+
+    rng = np.random.default_rng(3)
+    n = 2000
+    frame = pd.DataFrame({"x": rng.normal(size=n), "region": rng.choice(list("abcd"), n)})
+    eta = -0.5 + 0.8 * frame["x"] + frame["region"].map({"a": 0.0, "b": 0.0, "c": -1.0, "d": 1.0})
+    frame["y"] = (rng.random(n) < 1 / (1 + np.exp(-eta))).astype(int)
+    with pytest.warns(statreport.StatReportWarning, match="'region' is refitted with every level"):
+        result = statreport.fit("y ~ x + C(region)", frame, penalty="l1", alpha=0.01, refit=True)
+    assert result.penalty.zero_terms == ("C(region)[T.b]",)
+    refit = {row["term"]: row for row in result.to_dict()["refit"]["coefficients"]}
+    reference = smf.logit("y ~ x + C(region)", frame).fit(disp=0)
+    assert sorted(refit) == sorted(reference.params.index)
+    for term, value in reference.params.items():
+        assert refit[term]["estimate"] == pytest.approx(value, rel=1e-8), term
+        assert refit[term]["std_error"] == pytest.approx(reference.bse[term], rel=1e-6), term
