@@ -77,6 +77,8 @@ def build_design(
 
     columns = sorted(formula.columns)
     n_read = len(frame)
+    if n_read == 0:
+        raise DataError("the data have no rows")
     check_missing(frame, columns, missing=missing)
     check_finite(frame, columns)
     frame, dropped = _drop_incomplete(frame, columns)

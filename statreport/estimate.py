@@ -373,6 +373,18 @@ def _confirm_redundant(scaled: np.ndarray, names: tuple[str, ...], tol: float = 
 
 
 def _singular_message(design: Design, redundant: list[str]) -> str:
+    constant = [name for name in redundant if name != "Intercept"
+                and np.ptp(design.X[:, design.column_names.index(name)]) == 0]
+    if constant:
+        name = constant[0]
+        value = float(design.X[0, design.column_names.index(name)])
+        return (
+            f"'{name}' has the same value ({value:g}) in every row used"
+            + (" (after dropping incomplete rows)" if design.n_dropped else "")
+            + ", so its effect cannot be estimated"
+            + (" apart from the intercept's" if design.has_intercept else "")
+            + "; remove it from the formula"
+        )
     if redundant:
         listed = ", ".join(f"'{name}'" for name in redundant)
         return (

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, overload
 
 if TYPE_CHECKING:  # pragma: no cover - imports for type checkers only
     import pandas as pd
@@ -333,22 +333,43 @@ class FitResult:
 
         return result_to_dict(self)
 
-    def to_json(self, path: str | Path) -> Path:
-        """Write the JSON report atomically to ``path`` and return the path."""
-        from .report import write_report
+    @overload
+    def to_json(self, path: None = None) -> str: ...
+    @overload
+    def to_json(self, path: str | Path) -> Path: ...
+    def to_json(self, path: str | Path | None = None) -> str | Path:
+        """Write the JSON report atomically to ``path`` and return the path; without
+        a path, return the JSON text."""
+        from .report import render, write_report
 
+        if path is None:
+            return render(self, "json").decode("utf-8")
         return write_report(self, path, format="json")
 
-    def to_html(self, path: str | Path) -> Path:
-        """Write the self-contained HTML report atomically to ``path``."""
-        from .report import write_report
+    @overload
+    def to_html(self, path: None = None) -> str: ...
+    @overload
+    def to_html(self, path: str | Path) -> Path: ...
+    def to_html(self, path: str | Path | None = None) -> str | Path:
+        """Write the self-contained HTML report atomically to ``path`` and return the
+        path; without a path, return the HTML text."""
+        from .report import render, write_report
 
+        if path is None:
+            return render(self, "html").decode("utf-8")
         return write_report(self, path, format="html")
 
-    def to_pdf(self, path: str | Path, *, page_size: str = "a4") -> Path:
-        """Write the PDF report (WeasyPrint; A4 or ``page_size="letter"``) atomically to ``path``."""
-        from .report import write_report
+    @overload
+    def to_pdf(self, path: None = None, *, page_size: str = "a4") -> bytes: ...
+    @overload
+    def to_pdf(self, path: str | Path, *, page_size: str = "a4") -> Path: ...
+    def to_pdf(self, path: str | Path | None = None, *, page_size: str = "a4") -> bytes | Path:
+        """Write the PDF report (WeasyPrint; A4 or ``page_size="letter"``) atomically to
+        ``path`` and return the path; without a path, return the PDF bytes."""
+        from .report import render, write_report
 
+        if path is None:
+            return render(self, "pdf", page_size=page_size)
         return write_report(self, path, format="pdf", page_size=page_size)
 
     def _repr_html_(self) -> str:

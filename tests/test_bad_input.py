@@ -634,3 +634,14 @@ def test_advice_names_the_option_on_the_command_line_and_the_keyword_in_python(t
         statreport.fit("y ~ x", outcome)
     with pytest.raises(statreport.UsageError, match=r"^refit=True needs a penalty"):
         statreport.fit("y ~ x", outcome, positive="yes", penalty="l2", alpha=0.1, refit=True)
+
+
+def test_a_constant_column_and_empty_data_are_named_as_such(tmp_path, capsys):
+    import statreport
+
+    data = write(tmp_path, "k.csv", TUTORIAL.replace("x,y\n", "x,y,k\n").replace("\n", ",3\n")
+                 .replace("x,y,k,3", "x,y,k"))
+    code, err = run(tmp_path, capsys, "y ~ x + k", data)
+    assert code == 4 and "'k' has the same value (3) in every row used" in err and "remove it" in err
+    with pytest.raises(statreport.DataError, match="^the data have no rows$"):
+        statreport.fit("y ~ x", pd.DataFrame({"x": [], "y": []}))

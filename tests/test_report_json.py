@@ -79,3 +79,18 @@ def test_reports_are_byte_identical_across_processes(tmp_path):
         )
         outputs.append([(out / name).read_bytes() for name in ("r.json", "r.html", "r.pdf")])
     assert outputs[0] == outputs[1]
+
+
+def test_without_a_path_the_writers_return_the_report(tmp_path):
+    from conftest import EXAMPLES
+
+    import statreport
+
+    result = statreport.fit("y ~ x", EXAMPLES / "tutorial.csv")
+    text = result.to_json()
+    assert isinstance(text, str) and json.loads(text) == result.to_dict()
+    assert text.encode("utf-8") == result.to_json(tmp_path / "r.json").read_bytes()
+    html = result.to_html()
+    assert isinstance(html, str) and html == result.to_html(tmp_path / "r.html").read_text("utf-8")
+    assert html.startswith("<!DOCTYPE html>")
+    assert result.to_pdf().startswith(b"%PDF-")
