@@ -20,8 +20,10 @@ Solvers, chosen by measurement against glmnet (tests/reference/glmnet):
 Coordinate descent stops far from the optimum on unscaled predictors (1.8 away
 on the Pima data), so predictors are centred first; with an unpenalized
 intercept the problem is unchanged, only the intercept moves back afterwards.
-Every solution is checked against the KKT conditions of the objective above,
-and a failed check is reported, never hidden.
+A solution that is not yet exact gets a few Newton steps on its nonzero
+coefficients (`_polish`, signs held), which statsmodels does not offer. Every
+solution is checked against the KKT conditions of the objective above, and a
+failed check is reported, never hidden.
 """
 
 from __future__ import annotations
@@ -132,6 +134,12 @@ def fit_penalized(design: Design, spec: PenaltySpec) -> Estimate:
     check_penalizable(design)
     params, iterations, solver, caught = _solve(design.X, design.y, spec)
     violation = kkt_violation(design.X, design.y, params, spec)
+    if violation > KKT_TOLERANCE * 1e-3:
+        polished = _polish(design.X, design.y, params, spec)
+        better = kkt_violation(design.X, design.y, polished, spec)
+        if better < violation:
+            params, violation = polished, better
+            solver += " + Newton polish of the nonzero coefficients"
     converged = violation <= KKT_TOLERANCE
     found = [ReportWarning("solver", f"{solver}: {m}") for m in caught]
     if not converged:
@@ -189,6 +197,46 @@ def _solve(
     messages = sorted({" ".join(str(w.message).split()) for w in caught
                        if not issubclass(w.category, (DeprecationWarning, FutureWarning))})
     return b, iterations, solver, messages[:3]
+
+
+def _polish(X: np.ndarray, y: np.ndarray, b: np.ndarray, spec: PenaltySpec, steps: int = 8) -> np.ndarray:
+    """Newton's method on the intercept and the nonzero slopes, their signs held.
+
+    On that set the objective is smooth, so a few steps take a solution that
+    coordinate descent left near the optimum to it. Descent in centred
+    coordinates leaves an intercept gradient of ~1e-7, which a raw-scale column
+    (age 20-80) multiplies into a KKT violation of ~1e-5 in the original ones.
+    statsmodels offers no such polish. A step that would flip a sign (a slope
+    reaching zero) ends it, and the caller keeps whichever point has the smaller
+    KKT violation.
+    """
+    from scipy.special import expit
+
+    n = y.shape[0]
+    active = np.union1d([0], np.flatnonzero(b))
+    XA = X[:, active]
+    signs = np.sign(b[active])
+    signs[0] = 0.0
+    ridge = np.full(active.size, spec.alpha * (1 - spec.l1_ratio))
+    ridge[0] = 0.0
+    current = b[active].copy()
+    for _ in range(steps):
+        probability = expit(XA @ current)
+        gradient = -(XA.T @ (y - probability)) / n + spec.alpha * spec.l1_ratio * signs + ridge * current
+        hessian = (XA.T * (probability * (1 - probability))) @ XA / n + np.diag(ridge)
+        try:
+            step = np.linalg.solve(hessian, gradient)
+        except np.linalg.LinAlgError:
+            break
+        moved = current - step
+        if np.any(np.sign(moved[1:]) != signs[1:]):
+            break
+        current = moved
+        if np.max(np.abs(step)) <= 1e-15 * max(1.0, float(np.max(np.abs(current)))):
+            break
+    out = b.copy()
+    out[active] = current
+    return out
 
 
 def _to_centred(b: np.ndarray, means: np.ndarray) -> np.ndarray:
