@@ -184,7 +184,8 @@ def fit(
     parsed = parse_formula(formula, allow_python=allow_python_formula)
     with _collecting_new_cycles():  # the data frame is freed on leaving
         with stage("building the design"):
-            design = build_design(parsed, loaded.frame, positive=positive, missing=missing)
+            design = build_design(parsed, loaded.frame, positive=positive, missing=missing,
+                                  from_file=loaded.format != "dataframe")
         provenance = DataProvenance(
             source=loaded.source,
             format=loaded.format,

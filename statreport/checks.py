@@ -41,18 +41,30 @@ def _number_text_advice(example: str) -> str:
     return "remove the thousands separators"
 
 
-def _row(position: int) -> str:
-    return f"data row {position + 1} (line {position + 2} of the file)"
+def _declare_missing(code: str, from_file: bool) -> str:
+    """How to say that ``code`` means a missing value: an option when reading a file,
+    pandas when the data are a DataFrame."""
+    if from_file:
+        return f"pass {option('--na-value', code)}"
+    return f"replace it with frame.replace({{{code!r}: None}})"
 
 
-def _where(frame: pd.DataFrame, column: str, value: str) -> str:
-    """Where ``value`` first occurs in ``column``, as a data row and file line."""
+def _row(frame: pd.DataFrame, position: int, from_file: bool) -> str:
+    """The row at ``position`` as its reader knows it: a data row and line of the file
+    read (the reader numbers rows from 0), else the DataFrame's index label."""
+    label = frame.index[position]
+    if from_file and isinstance(label, (int, np.integer)):
+        return f"data row {int(label) + 1} (line {int(label) + 2} of the file)"
+    return f"the row with index {label!r}"
+
+
+def _where(frame: pd.DataFrame, column: str, value: str, from_file: bool) -> str:
+    """Where ``value`` first occurs in ``column``."""
     position = int(np.flatnonzero(frame[column].astype(str).to_numpy() == value)[0])
-    original = frame.index[position]
-    return _row(int(original)) if isinstance(original, (int, np.integer)) else f"row {original!r}"
+    return _row(frame, position, from_file)
 
 
-def check_missing(frame: pd.DataFrame, columns: list[str], *, missing: str) -> None:
+def check_missing(frame: pd.DataFrame, columns: list[str], *, missing: str, from_file: bool = True) -> None:
     """With ``missing='raise'``, any missing value in a model column is an error."""
     if missing == "drop":
         return
@@ -61,12 +73,13 @@ def check_missing(frame: pd.DataFrame, columns: list[str], *, missing: str) -> N
         if mask.any():
             first = int(np.argmax(mask))
             raise DataError(
-                f"column '{name}' has {int(mask.sum())} missing value(s), the first on {_row(first)}; "
+                f"column '{name}' has {int(mask.sum())} missing value(s), the first on "
+                f"{_row(frame, first, from_file)}; "
                 f"fill them, or drop {option('--missing', 'raise')} to use complete rows only"
             )
 
 
-def check_finite(frame: pd.DataFrame, columns: list[str]) -> None:
+def check_finite(frame: pd.DataFrame, columns: list[str], *, from_file: bool = True) -> None:
     """Infinite values are errors: a logistic model cannot use them."""
     for name in columns:
         series = frame[name]
@@ -77,7 +90,7 @@ def check_finite(frame: pd.DataFrame, columns: list[str]) -> None:
         if bad.any():
             first = int(np.argmax(bad))
             raise DataError(
-                f"column '{name}' has an infinite value ({values[first]}) on {_row(first)}"
+                f"column '{name}' has an infinite value ({values[first]}) on {_row(frame, first, from_file)}"
                 + (f" and {int(bad.sum()) - 1} more" if bad.sum() > 1 else "")
                 + "; replace it with a finite value or leave the cell empty (missing)"
             )
@@ -88,7 +101,8 @@ def _rows_count(n: int) -> str:
 
 
 def check_text_columns(
-    frame: pd.DataFrame, plain_terms: frozenset[str], categorical_terms: frozenset[str]
+    frame: pd.DataFrame, plain_terms: frozenset[str], categorical_terms: frozenset[str],
+    *, from_file: bool = True,
 ) -> list[ReportWarning]:
     """Text columns: numbers written as text, too many levels, levels with few rows.
 
@@ -116,17 +130,20 @@ def check_text_columns(
                 if len(strays):  # a number column with a few cells that are not numbers
                     raise DataError(
                         f"column '{name}' holds numbers, but '{strays.iloc[0]}' on "
-                        f"{_where(frame, name, strays.iloc[0])} is not a number"
+                        f"{_where(frame, name, strays.iloc[0], from_file)} is not a number"
                         + (f" (nor are {len(strays) - 1} more)" if len(strays) > 1 else "")
                         + "; correct it or leave the cell empty (a missing value)"
-                        + (f", or pass {option('--na-value', strays.iloc[0])} if it marks a missing value"
+                        + (f", or {_declare_missing(strays.iloc[0], from_file)} if it marks a missing value"
                            if strays.nunique() == 1 else "")
                         + f", or write C({name}) if the column really is categorical"
                     )
                 example = sample[numeric_looking].iloc[0]
                 raise DataError(
                     f"column '{name}' holds numbers written as text ('{example}' on "
-                    f"{_where(frame, name, example)}); {_number_text_advice(example)}, or write "
+                    f"{_where(frame, name, example, from_file)}); "
+                    + (_number_text_advice(example) if from_file else
+                       f"convert it to numbers first (pandas.to_numeric(frame['{name}'], ...))")
+                    + ", or write "
                     f"C({name}) if it really is categorical"
                 )
         counts = values.value_counts()
@@ -136,7 +153,7 @@ def check_text_columns(
                 "missing_code_as_level",
                 f"'{name}' has the level '{codes[0]}' ({_rows_count(int(counts[codes[0]]))}), kept as a "
                 f"category of its own; if it marks a missing value (as '.' does in Stata and SAS "
-                f"files), pass {option('--na-value', codes[0])}",
+                f"files), {_declare_missing(codes[0], from_file)}",
             ))
         sparse = counts[counts < SPARSE_LEVEL_ROWS]
         if len(counts) > 1 and len(sparse):

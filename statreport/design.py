@@ -53,6 +53,7 @@ def build_design(
     *,
     positive: str | None = None,
     missing: str = "drop",
+    from_file: bool = True,
 ) -> Design:
     """Drop incomplete rows, code the outcome as 0/1 and build the design matrix.
 
@@ -66,6 +67,9 @@ def build_design(
         The outcome value that counts as 1; needed unless the outcome is 0/1 or boolean.
     missing
         ``"drop"`` (listwise deletion, counted per column) or ``"raise"``.
+    from_file
+        Whether ``frame`` was read from a file (rows are named by their line there)
+        or given as a DataFrame (rows are named by their index labels).
     """
     from .checks import (
         check_design_size,
@@ -79,8 +83,8 @@ def build_design(
     n_read = len(frame)
     if n_read == 0:
         raise DataError("the data have no rows")
-    check_missing(frame, columns, missing=missing)
-    check_finite(frame, columns)
+    check_missing(frame, columns, missing=missing, from_file=from_file)
+    check_finite(frame, columns, from_file=from_file)
     frame, dropped = _drop_incomplete(frame, columns)
     frame = _plain_dtypes(frame, formula)
     if len(frame) == 0:
@@ -94,7 +98,8 @@ def build_design(
     negative_class = _other_value(outcome_values, y)
     predictors = set(formula.columns - formula.outcome_columns)
     warnings = check_text_columns(
-        frame, formula.plain_columns & predictors, formula.categorical_columns & predictors
+        frame, formula.plain_columns & predictors, formula.categorical_columns & predictors,
+        from_file=from_file,
     )
     check_design_size(formula.rhs, frame)
     X, names, categoricals = _model_matrix(formula, frame)

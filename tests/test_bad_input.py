@@ -645,3 +645,21 @@ def test_a_constant_column_and_empty_data_are_named_as_such(tmp_path, capsys):
     assert code == 4 and "'k' has the same value (3) in every row used" in err and "remove it" in err
     with pytest.raises(statreport.DataError, match="^the data have no rows$"):
         statreport.fit("y ~ x", pd.DataFrame({"x": [], "y": []}))
+
+
+def test_a_dataframes_rows_are_named_by_index_label_and_advice_is_pandas():
+    import statreport
+
+    frame = pd.read_csv(EXAMPLES / "tutorial.csv")
+    frame.index = [f"pt{1000 + i}" for i in range(len(frame))]
+    frame.loc["pt1004", "x"] = np.nan
+    with pytest.raises(statreport.DataError, match=r"the first on the row with index 'pt1004'; fill"):
+        statreport.fit("y ~ x", frame, missing="raise")
+    frame = pd.read_csv(EXAMPLES / "tutorial.csv").astype({"x": str})
+    frame.loc[6, "x"] = "abc"
+    with pytest.raises(statreport.DataError) as info:
+        statreport.fit("y ~ x", frame)
+    message = str(info.value)
+    assert "'abc' on the row with index 6 is not a number" in message and "line" not in message
+    assert "replace it with frame.replace({'abc': None}) if it marks a missing value" in message
+    assert "na_value" not in message  # an option for files only
