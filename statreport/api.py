@@ -116,6 +116,8 @@ def fit(
     on_stage : callable, optional
         Called as ``on_stage(name, seconds)`` when a stage starts (seconds < 0)
         and ends; the command line uses it for progress and --verbose timings.
+        A long stage also reports where it is, as a start of
+        ``"name (where)"``: ``"cross-validating alpha (fold 2/5, alpha 7/20, about 3 min left)"``.
     on_figure_inputs : callable, optional
         Called once with the `FigureInputs` (what the figures draw) as soon as
         they are known, before the scikit-learn cross-check ends; the command
@@ -221,7 +223,8 @@ def fit(
 
             ratio = PenaltySpec.create(penalty, 1.0, l1_ratio).l1_ratio
             with stage("cross-validating alpha"):
-                cv = choose_alpha(design, penalty, ratio, folds=folds, seed=seed, rule=cv_rule)
+                cv = choose_alpha(design, penalty, ratio, folds=folds, seed=seed, rule=cv_rule,
+                                  on_progress=stage.progress("cross-validating alpha"))
             alpha = cv.alpha
         spec = PenaltySpec.create(penalty, alpha, l1_ratio)  # type: ignore[arg-type]
         with stage("fitting"):

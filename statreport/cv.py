@@ -10,6 +10,8 @@ standard error of it (the "one-standard-error rule"), and which one it used.
 from __future__ import annotations
 
 import dataclasses
+import time
+from collections.abc import Callable
 
 import numpy as np
 
@@ -21,6 +23,26 @@ from .result import CrossValidation
 CV_RULES = ("min", "1se")
 
 
+def _progress(on_progress: Callable[[str], None] | None, total: int) -> Callable[[str], None]:
+    """Count finished fits out of ``total`` and pass on where the work is, with the
+    time left estimated from the pace so far (once there is a pace to go by)."""
+    started, done = time.perf_counter(), 0
+
+    def tell(where: str) -> None:
+        nonlocal done
+        done += 1
+        if on_progress is None:
+            return
+        elapsed = time.perf_counter() - started
+        left = elapsed / done * (total - done)
+        if done < total and elapsed > 2.0:
+            when = f"{left / 60:.0f} min" if left >= 90 else f"{max(left, 1):.0f} s"
+            where += f", about {when} left"
+        on_progress(where)
+
+    return tell
+
+
 def alpha_grid(design: Design, penalty: str, l1_ratio: float, n_alphas: int = 20) -> np.ndarray:
     """Log-spaced alphas from the smallest all-zero alpha down by a factor 1000."""
     top = lambda_max(design.X, design.y, l1_ratio if penalty != "l2" else 1.0)
@@ -30,9 +52,14 @@ def alpha_grid(design: Design, penalty: str, l1_ratio: float, n_alphas: int = 20
 
 
 def choose_alpha(
-    design: Design, penalty: str, l1_ratio: float, *, folds: int = 5, seed: int = 0, rule: str = "min"
+    design: Design, penalty: str, l1_ratio: float, *, folds: int = 5, seed: int = 0, rule: str = "min",
+    on_progress: Callable[[str], None] | None = None,
 ) -> CrossValidation:
-    """Cross-validate alpha; returns the curve and both the minimum and 1-SE choices."""
+    """Cross-validate alpha; returns the curve and both the minimum and 1-SE choices.
+
+    ``on_progress`` is told, after each of the folds x alphas fits and the path's
+    fits, how far the work is ("fold 2/5, alpha 7/20, about 3 min left").
+    """
     from scipy.special import expit
     from sklearn.model_selection import StratifiedKFold
 
@@ -48,6 +75,7 @@ def choose_alpha(
     alphas = alpha_grid(design, penalty, l1_ratio)
     splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=seed)
     deviance = np.empty((folds, alphas.size))
+    tell = _progress(on_progress, total=(folds + 1) * alphas.size)
     for f, (train, test) in enumerate(splitter.split(design.X, design.y)):
         part = dataclasses.replace(design, X=design.X[train], y=design.y[train])
         start = None
@@ -57,11 +85,13 @@ def choose_alpha(
             p = np.clip(expit(design.X[test] @ start), 1e-15, 1 - 1e-15)
             y = design.y[test]
             deviance[f, a] = -2.0 * float(np.mean(y * np.log(p) + (1 - y) * np.log1p(-p)))
+            tell(f"fold {f + 1}/{folds}, alpha {a + 1}/{alphas.size}")
     path = []  # the same grid on all the data: the coefficient path
     start = None
-    for alpha in alphas:
+    for a, alpha in enumerate(alphas):
         start, _, _, _ = _solve(design.X, design.y, PenaltySpec(penalty, float(alpha), l1_ratio), start)
         path.append(tuple(map(float, start[1:])))
+        tell(f"path on all the data, alpha {a + 1}/{alphas.size}")
     mean = deviance.mean(axis=0)
     se = deviance.std(axis=0, ddof=1) / np.sqrt(folds)
     best = int(np.argmin(mean))

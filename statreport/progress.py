@@ -36,6 +36,15 @@ class Stages:
         if self.hook is not None:
             self.hook(name, time.perf_counter() - started)
 
+    def progress(self, name: str) -> Callable[[str], None]:
+        """Where a long stage ``name`` is: each call tells the hook that the stage is
+        (still) running, as ``hook(f"{name} ({where})", -1.0)``."""
+        def tell(where: str) -> None:
+            if self.hook is not None:
+                self.hook(f"{name} ({where})", -1.0)
+
+        return tell
+
 
 def terminal_reporter(*, verbose: bool, quiet: bool, stream: TextIO | None = None) -> StageHook | None:
     """The CLI's hook: live stage names on a terminal, timings with --verbose."""

@@ -217,3 +217,17 @@ def test_a_one_predictor_lasso_on_raw_ages_reaches_the_optimum(alpha):
                                bracket=(-5, 0), tol=1e-12).fun
 
     assert profile(b[1]) <= min(profile(b[1] - 1e-6), profile(b[1] + 1e-6))
+
+
+def test_cross_validation_reports_where_it_is():
+    from conftest import EXAMPLES
+
+    seen = []
+    statreport.fit("vote ~ age + self_lr", EXAMPLES / "anes96.csv", positive="Dole", penalty="l1",
+                   alpha="cv", folds=3, on_stage=lambda name, seconds: seen.append((name, seconds)))
+    progress = [name for name, seconds in seen if name.startswith("cross-validating alpha (")]
+    assert len(progress) == (3 + 1) * 20  # each fold's 20 alphas, then the path on all the data
+    assert progress[0].startswith("cross-validating alpha (fold 1/3, alpha 1/20")
+    assert progress[-1] == "cross-validating alpha (path on all the data, alpha 20/20)"
+    assert ("cross-validating alpha", -1.0) in seen
+    assert any(name == "cross-validating alpha" and seconds >= 0 for name, seconds in seen)
