@@ -134,7 +134,10 @@ def compare(
     with np.errstate(invalid="ignore", over="ignore"):
         probabilities = expit(design.X @ refit.params)
     ours = estimate.params
-    coef_diff = np.abs(refit.params - ours)
+    # terms whose estimates diverge (quasi-separation) stop wherever each optimizer stops
+    finite = np.array([name not in estimate.separated_terms for name in design.column_names])
+    coef_diff = np.abs(refit.params - ours)[finite] if finite.any() else np.abs(refit.params - ours)
+    ours = ours[finite] if finite.any() else ours
     prob_diff = float(np.max(np.abs(probabilities - estimate.probabilities)))
     relative = float(np.max(coef_diff / np.maximum(1.0, np.abs(ours))))
     if penalty is None:

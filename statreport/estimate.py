@@ -7,6 +7,7 @@ engine or a multinomial model: nothing downstream changes.
 
 from __future__ import annotations
 
+import dataclasses
 import warnings
 from dataclasses import dataclass
 from functools import cache
@@ -17,7 +18,7 @@ import numpy as np
 from .design import Design
 from .errors import FitError, option
 from .result import ReportWarning
-from .separation import detect_separation, looks_separated
+from .separation import Separation, detect_separation, looks_separated
 
 MAX_NEWTON_ITERATIONS = 50
 #: Above this many rows, Newton starts from a fit on an evenly spaced subsample.
@@ -192,6 +193,7 @@ def fit_mle(design: Design) -> Estimate:
             "(e.g. other units, or log) and refit"
         )
     retvals = fitted.mle_retvals
+    log_likelihood = float(fitted.llf)
     separated: tuple[str, ...] = ()
     if looks_separated(probabilities, converged):
         if separation is None:
@@ -209,12 +211,25 @@ def fit_mle(design: Design) -> Estimate:
             )
         if separation.kind == "quasi":
             separated = separation.terms
+            limit = None if converged else _limit_fit(design, separation)
+            if limit is not None:
+                limit_params, cov, log_likelihood = limit
+                stopped = np.isnan(limit_params)  # the separated terms: where Newton stopped
+                limit_params[stopped] = params[stopped]
+                params = limit_params
+                with np.errstate(over="ignore"):
+                    probabilities = expit(design.X @ params)
+                converged = True  # as far as anything converges: the warning below says what
+                found = [w for w in found if w.code != "not_converged"]
             found.insert(0, ReportWarning(
                 "quasi_separation",
                 f"quasi-complete separation: {separation.n_perfect} of {design.n_obs} rows are "
                 f"predicted perfectly along {shown}; their maximum-likelihood estimates are "
                 "infinite, so the values shown are where the optimizer stopped and their "
-                "standard errors, p-values and intervals are not shown",
+                "standard errors, p-values and intervals are not shown"
+                + ("" if limit is None else
+                   f"; the other terms' estimates and standard errors are their limits, the "
+                   f"maximum-likelihood fit to the {design.n_obs - separation.n_perfect} other rows"),
             ))
     if not converged:  # statsmodels' ConvergenceWarning, replaced by what was tried
         found = [w for w in found if w.code != "not_converged"]
@@ -228,7 +243,7 @@ def fit_mle(design: Design) -> Estimate:
         method="mle",
         params=params,
         cov=cov,
-        log_likelihood=float(fitted.llf),
+        log_likelihood=log_likelihood,
         converged=converged,
         iterations=int(retvals.get("iterations", 0)),
         probabilities=probabilities,
@@ -236,6 +251,43 @@ def fit_mle(design: Design) -> Estimate:
         separated_terms=separated,
         max_iterations=MAX_NEWTON_ITERATIONS,
     )
+
+
+def _limit_fit(design: Design, separation: Separation) -> tuple[np.ndarray, np.ndarray, float] | None:
+    """Where Newton heads under quasi-complete separation, for the terms that have a limit.
+
+    Along the separating direction the perfectly predicted rows' likelihood tends
+    to 1, so the other terms' estimates and information tend to those of the fit
+    to the other rows (Clarkson & Jennrich 1991). That fit is taken when the
+    separating terms are zero on those rows (a level with no events, a dummy that
+    predicts): the separated terms keep where Newton stopped, their covariance is
+    NaN (not shown), and the log-likelihood is the supremum, the other rows'.
+    Otherwise (a direction mixing continuous columns) None: nothing is claimed.
+    """
+    perfect = separation.perfect
+    if perfect is None or not perfect.any() or perfect.all():
+        return None
+    names = design.column_names
+    separated = np.array([names.index(term) for term in separation.terms])
+    rest = ~perfect
+    if "Intercept" in separation.terms or np.any(design.X[np.ix_(rest, separated)] != 0.0):
+        return None
+    kept = np.array([j for j in range(len(names)) if j not in separated])
+    sub = dataclasses.replace(design, X=np.asfortranarray(design.X[np.ix_(rest, kept)]), y=design.y[rest],
+                              column_names=tuple(names[j] for j in kept))
+    if redundant_columns(sub.X, sub.column_names):
+        return None
+    fitted, sub_params, sub_cov, _ = _newton(sub, sub.X, None)
+    if not fitted.mle_retvals.get("converged", False):
+        return None
+    fitted_separated = detect_separation(sub.X, sub.y, sub.column_names)
+    if fitted_separated.kind != "none":  # separated again: no limit to report
+        return None
+    params = np.full(len(names), np.nan)
+    cov = np.full((len(names), len(names)), np.nan)
+    params[kept] = sub_params
+    cov[np.ix_(kept, kept)] = sub_cov
+    return params, cov, float(fitted.llf)
 
 
 def _newton(

@@ -30,6 +30,7 @@ class Separation:
     kind: str  # "none", "quasi", "complete", or "unknown" (the LP did not solve)
     terms: tuple[str, ...]  # design columns whose estimates diverge
     n_perfect: int  # rows predicted perfectly along the separating direction
+    perfect: np.ndarray | None = None  # which rows (a mask over X's rows), when separated
 
 
 def looks_separated(probabilities: np.ndarray, converged: bool) -> bool:
@@ -67,4 +68,5 @@ def detect_separation(X: np.ndarray, y: np.ndarray, names: tuple[str, ...]) -> S
         bounds=bounds + [(0.0, 1.0)], method="highs",
     )
     complete = second.status == 0 and -second.fun > _TOL
-    return Separation("complete" if complete else "quasi", terms, n_perfect)
+    perfect = signed @ direction > _TOL
+    return Separation("complete" if complete else "quasi", terms, n_perfect, perfect)

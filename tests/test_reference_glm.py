@@ -11,7 +11,7 @@ import math
 
 import jsonschema
 import pytest
-from conftest import REPO, glm_cases
+from conftest import GLM_REFERENCE, REPO, glm_cases, statreport_warnings_only, warned_messages
 
 import statreport
 from statreport.cli import main
@@ -141,3 +141,25 @@ def test_a_column_in_tiny_units_still_matches_r_and_passes_the_crosscheck(factor
         assert close(mine.std_error * scale, theirs["std_error"]), (mine.term, factor)
         assert close(mine.p_value, theirs["p_value"], rel=1e-5), (mine.term, factor)
     assert result.crosscheck.passed, result.crosscheck
+
+
+def test_quasi_separation_gives_the_other_terms_their_limits_as_r_computes_them():
+    # two sites without events: their estimates diverge, and Newton never converges;
+    # age and the other sites tend to the fit to the other sites' rows (R's glm there)
+    reference = json.loads((GLM_REFERENCE / "separation" / "site_separation.json").read_text())
+    with statreport_warnings_only() as caught:
+        result = statreport.fit("y ~ age + C(site)", GLM_REFERENCE / "separation" / "site_separation.csv")
+    codes = [w.code for w in result.warnings]
+    assert "quasi_separation" in codes and "not_converged" not in codes, codes
+    assert "the maximum-likelihood fit to the 512 other rows" in warned_messages(caught)[0]
+    rows = {row.term: row for row in result.coefficient_rows}
+    assert sorted(t for t, row in rows.items() if row.separated) == reference["separated"]
+    for expected in reference["coefficients"]:
+        row = rows[expected["term"]]
+        assert row.estimate == pytest.approx(expected["estimate"], rel=1e-7, abs=1e-9), row.term
+        assert row.std_error == pytest.approx(expected["std_error"], rel=1e-6), row.term
+        assert row.p_value == pytest.approx(expected["p_value"], rel=1e-5, abs=1e-15), row.term
+    for term in reference["separated"]:
+        assert math.isnan(rows[term].std_error) and rows[term].estimate < -10
+    assert result.fit.log_likelihood == pytest.approx(reference["log_likelihood"], rel=1e-10)
+    assert result.crosscheck.passed  # the diverging terms are not compared
