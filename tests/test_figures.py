@@ -251,6 +251,12 @@ def _ticks(values, **options):
     return locations, [formatter(t, i) for i, t in enumerate(locations)], ax.get_xlim()
 
 
+def test_forest_ticks_mark_both_ends_of_the_range():
+    # 1-2-5 ticks for 0.8 to 1.47 were 0.8, 0.9 and 1: nothing right of 1 (a lasso's odds ratios)
+    locations, _, _ = _ticks([0.8, 1.02, 1.47], around_one=True)
+    assert min(locations) <= 0.8 * 1.1 and max(locations) >= 1.47 / 1.25
+
+
 @pytest.mark.parametrize("values", [
     [1.0000002, 1.00000009, 1.00000034],  # per cent of income: the user's single tick "1"
     [0.99, 1.002, 1.03],

@@ -280,8 +280,10 @@ def forest_withheld(result: Drawable) -> str | None:
 def forest_plot(result: Drawable) -> bytes:
     rows = _forest_rows(result)
     ticks = forest_labels(result)
-    # a second line of 9-point text needs 0.15 in more between rows
-    height = 0.9 + (0.28 + 0.15 * (ticks.lines - 1)) * max(len(rows), 1)
+    # a second line of 9-point text needs 0.15 in more between rows; past 40 rows they
+    # close up to 0.2 in (9-point text is 0.125 in), so that a page holds the plot at width
+    spacing = 0.28 if len(rows) <= 40 or ticks.lines > 1 else 0.2
+    height = 0.9 + (spacing + 0.15 * (ticks.lines - 1)) * max(len(rows), 1)
 
     def draw(figure: Any) -> None:
         ax = figure.add_subplot()
@@ -335,7 +337,8 @@ def _plain_log_ticks(ax: Any, values: list[float], *, around_one: bool = False) 
         every = math.ceil(len(ticks) / 9)
         one = ticks.index(1.0) if 1.0 in ticks else 0
         ticks = [t for i, t in enumerate(ticks) if (i - one) % every == 0]
-    if len(ticks) < 3:  # a narrow range: evenly spaced ticks, as on a linear axis
+    covered = len(ticks) >= 2 and math.log(ticks[-1] / ticks[0]) >= 0.5 * math.log(high / low)
+    if len(ticks) < 3 or not covered:  # a narrow range (or 1-2-5 ticks at one end of it): evenly spaced ticks
         pad = (high - low) * 0.05 or abs(low) * 0.05
         low, high = max(low - pad, low / 2), high + pad
         ticks = [v for v in MaxNLocator(nbins=5, steps=[1, 2, 5, 10]).tick_values(low, high)
