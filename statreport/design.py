@@ -7,6 +7,7 @@ handed on as a float64 numpy array.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -336,17 +337,29 @@ def _as_float(value: Any) -> float | None:
         return None
 
 
+#: What makes a transformed column undefined or infinite, and what to do.
+UNDEFINED_TRANSFORM = (
+    "a log of a value of 0 or below, a square root of a negative value or a division by 0 "
+    "gives that; check the column's range, or shift it (e.g. log(x + 1))"
+)
+
+
 def _model_matrix(
     formula: ParsedFormula, frame: pd.DataFrame
 ) -> tuple[np.ndarray, tuple[str, ...], tuple[CategoricalInfo, ...]]:
     from formulaic import model_matrix
 
     try:
-        matrix = model_matrix(formula.rhs, frame, na_action="raise", context=_namespace(formula))
+        with np.errstate(all="ignore"):  # log(0) and the like: reported below, not as numpy's warnings
+            matrix = model_matrix(formula.rhs, frame, na_action="raise", context=_namespace(formula))
     except Exception as exc:  # formulaic raises several types for one cause
-        raise FormulaError(
-            f"cannot build the design matrix for '{formula.text}': {clean_message(exc)}"
-        ) from exc
+        message = clean_message(exc)
+        undefined = re.search(r"`([^`]+)` contains null values after evaluation", message)
+        if undefined:
+            raise DataError(
+                f"'{undefined.group(1)}' is undefined for some rows: {UNDEFINED_TRANSFORM}"
+            ) from exc
+        raise FormulaError(f"cannot build the design matrix for '{formula.text}': {message}") from exc
     spec = matrix.model_spec
     names = tuple(str(c) for c in matrix.columns)
     # Column-major, filled column by column from formulaic's columns (one contiguous
@@ -359,7 +372,7 @@ def _model_matrix(
     if not np.isfinite(X).all():
         bad = names[int(np.nonzero(~np.isfinite(X).all(axis=0))[0][0])]
         raise DataError(
-            f"design column '{bad}' has infinite values; check the data or the transform"
+            f"design column '{bad}' has infinite values: {UNDEFINED_TRANSFORM}"
         )
     return X, names, _categoricals(spec, names, frame)
 

@@ -29,6 +29,14 @@ def _read_umask() -> int:
 _UMASK = _read_umask()  # read once, at import, before any background thread runs
 
 
+def _mode(path: Path) -> int:
+    """The permissions a report gets: those of the file it replaces, else rw-r--r-- less the umask."""
+    try:
+        return path.stat().st_mode & 0o7777
+    except OSError:
+        return 0o644 & ~_UMASK
+
+
 def _stage(path: Path, payload: bytes) -> Path:
     """Write ``payload`` to a hidden temporary file beside ``path``; return its name."""
     check_writable(path)
@@ -41,7 +49,7 @@ def _stage(path: Path, payload: bytes) -> Path:
             handle.write(payload)
             handle.flush()
             os.fsync(handle.fileno())
-        os.chmod(temp_name, 0o644 & ~_UMASK)
+        os.chmod(temp_name, _mode(path))
     except OSError as exc:
         Path(temp_name).unlink(missing_ok=True)
         raise RenderError(f"cannot write '{path}': {exc.strerror or exc}") from exc

@@ -663,3 +663,19 @@ def test_a_dataframes_rows_are_named_by_index_label_and_advice_is_pandas():
     assert "'abc' on the row with index 6 is not a number" in message and "line" not in message
     assert "replace it with frame.replace({'abc': None}) if it marks a missing value" in message
     assert "na_value" not in message  # an option for files only
+
+
+@pytest.mark.parametrize(("formula", "words"), [
+    ("y ~ log(x)", "design column 'log(x)' has infinite values: a log of a value of 0 or below"),
+    ("y ~ log(x - 3)", "'log(x - 3)' is undefined for some rows: a log of a value of 0 or below"),
+    ("y ~ sqrt(x - 3)", "'sqrt(x - 3)' is undefined for some rows"),
+])
+def test_a_transform_undefined_on_some_rows_says_why_without_numpy_warnings(formula, words, tmp_path, capsys):
+    import warnings
+
+    data = write(tmp_path, "d.csv", TUTORIAL)  # x runs from 0 to 9
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        code, err = run(tmp_path, capsys, formula, data)
+    assert code == 3 and words in err and "log(x + 1)" in err, err
+    assert err.count("\n") == 1 and not [w for w in caught if issubclass(w.category, RuntimeWarning)]

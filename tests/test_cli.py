@@ -139,3 +139,27 @@ def test_progress_on_a_terminal_rewrites_one_line():
         pass
     assert "statreport: fitting\u2026" in stream.getvalue() and "\n" not in stream.getvalue()
     assert terminal_reporter(verbose=False, quiet=True, stream=Tty()) is None
+
+
+def test_a_rewritten_report_keeps_its_permissions(tmp_path):
+    import os
+    import stat
+
+    import statreport
+
+    result = statreport.fit("y ~ x", EXAMPLES / "tutorial.csv")
+    fresh = result.to_json(tmp_path / "new.json")
+    assert stat.S_IMODE(fresh.stat().st_mode) == 0o644 & ~_umask()
+    kept = tmp_path / "kept.json"
+    kept.write_text("{}")
+    os.chmod(kept, 0o440)
+    result.to_json(kept)
+    assert stat.S_IMODE(kept.stat().st_mode) == 0o440 and kept.read_text() != "{}"
+
+
+def _umask() -> int:
+    import os
+
+    current = os.umask(0)
+    os.umask(current)
+    return current
