@@ -8,6 +8,7 @@ engine or a multinomial model: nothing downstream changes.
 from __future__ import annotations
 
 import dataclasses
+import re
 import warnings
 from dataclasses import dataclass
 from functools import cache
@@ -436,6 +437,14 @@ def _singular_message(design: Design, redundant: list[str]) -> str:
             + ", so its effect cannot be estimated"
             + (" apart from the intercept's" if design.has_intercept else "")
             + "; remove it from the formula"
+        )
+    spline = next((name for name in redundant
+                   if re.match(r"c[rsc]\(", name) and "constraints" not in name), None)
+    if spline is not None:  # a natural spline basis sums to a constant, as the intercept is
+        call = spline[:spline.rindex("[")] if spline.endswith("]") else spline
+        return (
+            f"the spline '{call}' spans the intercept, so one of its columns is redundant; "
+            f"write {call[:-1]}, constraints='center') to centre it"
         )
     if redundant:
         listed = ", ".join(f"'{name}'" for name in redundant)

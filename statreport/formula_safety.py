@@ -41,15 +41,15 @@ ALLOWED_CALLS: dict[str, frozenset[str]] = {
     "scale": frozenset({"center", "scale", "ddof"}),
     "standardize": frozenset({"center", "scale", "ddof"}),
     "bs": frozenset({"df", "knots", "degree", "include_intercept", "lower_bound", "upper_bound"}),
-    "cr": frozenset({"df", "knots"}),
-    "cs": frozenset({"df", "knots"}),
-    "cc": frozenset({"df", "knots"}),
+    "cr": frozenset({"df", "knots", "constraints"}),
+    "cs": frozenset({"df", "knots", "constraints"}),
+    "cc": frozenset({"df", "knots", "constraints"}),
     "poly": frozenset({"degree", "raw"}),
 }
 #: Calls whose positional arguments may be string literals (a level or a column name).
 STRING_ARGUMENT_CALLS = frozenset({"Treatment", "Q"})
 #: Keyword arguments whose value may be a string or a list of strings.
-STRING_KEYWORDS = frozenset({"base", "levels"})
+STRING_KEYWORDS = frozenset({"base", "levels", "constraints"})
 
 _BINARY = (ast.Add, ast.Sub, ast.Mult, ast.Div, ast.Pow, ast.BitAnd)  # ':' is checked as '&'
 _UNARY = (ast.UAdd, ast.USub)

@@ -679,3 +679,15 @@ def test_a_transform_undefined_on_some_rows_says_why_without_numpy_warnings(form
         code, err = run(tmp_path, capsys, formula, data)
     assert code == 3 and words in err and "log(x + 1)" in err, err
     assert err.count("\n") == 1 and not [w for w in caught if issubclass(w.category, RuntimeWarning)]
+
+
+def test_a_natural_spline_that_spans_the_intercept_says_to_centre_it(tmp_path, capsys):
+    import statreport
+
+    rows = "".join(f"{int(i * 7 % 5 < 2)},{i}\n" for i in range(60))
+    data = write(tmp_path, "s.csv", "y,age\n" + rows)
+    code, err = run(tmp_path, capsys, "y ~ cr(age, df=4)", data)
+    assert code == 4 and "write cr(age, df=4, constraints='center') to centre it" in err, err
+    with statreport_warnings_only():
+        result = statreport.fit("y ~ cr(age, df=4, constraints='center')", data)
+    assert len(result.coefficient_rows) == 5
