@@ -187,7 +187,7 @@ def fit(
     with _collecting_new_cycles():  # the data frame is freed on leaving
         with stage("building the design"):
             design = build_design(parsed, loaded.frame, positive=positive, missing=missing,
-                                  from_file=loaded.format != "dataframe")
+                                  from_file=loaded.format not in ("dataframe", "parquet"))
         provenance = DataProvenance(
             source=loaded.source,
             format=loaded.format,

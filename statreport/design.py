@@ -69,8 +69,9 @@ def build_design(
     missing
         ``"drop"`` (listwise deletion, counted per column) or ``"raise"``.
     from_file
-        Whether ``frame`` was read from a file (rows are named by their line there)
-        or given as a DataFrame (rows are named by their index labels).
+        Whether ``frame`` was read from a delimited text file (rows are named by
+        their line there) or not: a DataFrame or Parquet (rows are named by their
+        index labels; advice is pandas, not the options that read text).
     """
     from .checks import (
         check_design_size,
@@ -164,20 +165,6 @@ def _drop_incomplete(
     return frame, dropped
 
 
-def _counted_only(formula: ParsedFormula) -> frozenset[str]:
-    """Predictor columns used only as categories, in ``C(column, ...)``: nowhere as numbers."""
-    import re
-
-    from .formula import _categorical_column
-
-    expressions = [str(f.expr) for term in formula.rhs for f in term.factors]
-    return frozenset(
-        name for name in formula.categorical_columns
-        if not any(re.search(rf"(?<![\w.]){re.escape(name)}(?!\w)", expr)
-                   for expr in expressions if _categorical_column(expr) != name)
-    )
-
-
 def _plain_dtypes(frame: pd.DataFrame, formula: ParsedFormula) -> pd.DataFrame:
     """The model's columns in the dtypes the formula evaluates as the file reader's would be.
 
@@ -185,42 +172,70 @@ def _plain_dtypes(frame: pd.DataFrame, formula: ParsedFormula) -> pd.DataFrame:
 
     - integers used as numbers become float64: an int8 age would wrap around in
       ``I(age**2)`` and a uint8 one in ``I(age - 50)``, silently, and int64 in
-      ``I(income**3)``; integers only inside ``C()`` stay integers (level '2', not '2.0');
+      ``I(income**3)``; integers inside ``C()`` become int64 (level '2', not '2.0');
     - pandas' nullable and Arrow-backed columns become plain numpy ones (missing
-      values are gone by now), and every kind of text becomes the ``str`` dtype a
-      CSV gives, which formulaic treats as categorical;
+      values are gone by now): Arrow dictionaries by their values, decimals as
+      float64, and every kind of text the ``str`` dtype a CSV gives, which
+      formulaic treats as categorical;
     - categories no row uses are dropped, where they would be all-zero dummy columns;
     - dates, times and durations are an error when used as numbers (nanoseconds
       since 1970 are no one's predictor); inside ``C()`` their text is the level.
     """
     import pandas as pd
 
-    counted = _counted_only(formula)
     changed: dict[str, pd.Series] = {}
     for name in sorted(formula.columns):
-        series = frame[name]
+        original = frame[name]
+        series = _without_arrow(original)
         dtype = series.dtype
         is_outcome = name in formula.outcome_columns
+        counted = name in formula.categorical_columns
+        target: Any = None
         if isinstance(dtype, pd.CategoricalDtype):
             if len(dtype.categories) > series.nunique():
-                changed[name] = series.cat.remove_unused_categories()
-        elif dtype.kind in "mM" or isinstance(dtype, pd.PeriodDtype):
-            if name not in counted:
+                series = series.cat.remove_unused_categories()
+        elif dtype.kind in "mM" or isinstance(dtype, pd.PeriodDtype) or _is_arrow_temporal(dtype):
+            if not counted:
                 raise DataError(_date_advice(name, is_outcome))
-            changed[name] = series.astype(str)
+            target = str
         elif dtype.kind in "iu":
-            as_number = not is_outcome and name not in counted
+            as_number = not is_outcome and not counted
             target = np.float64 if as_number or dtype.kind == "u" and dtype.itemsize == 8 else np.int64
-            if dtype != target:
-                changed[name] = series.astype(target)
-        elif dtype.kind == "f" and dtype != np.float64:  # float32, Float64, Arrow double
-            changed[name] = series.astype(np.float64)
-        elif dtype.kind == "b" and dtype != np.bool_:  # boolean, Arrow bool
-            changed[name] = series.astype(bool)
-        elif (isinstance(dtype, pd.StringDtype) and dtype.na_value is pd.NA) or (
-                isinstance(dtype, pd.ArrowDtype) and dtype.kind in "OUS"):  # convert_dtypes(), Arrow
-            changed[name] = series.astype("str")
+        elif dtype.kind == "f":  # float32, Float64, Arrow double
+            target = np.float64
+        elif dtype.kind == "b":  # boolean, Arrow bool
+            target = np.bool_
+        elif isinstance(dtype, pd.ArrowDtype) or (
+                isinstance(dtype, pd.StringDtype) and dtype.na_value is pd.NA):
+            target = "str"  # Arrow strings, convert_dtypes()
+        if target is not None and dtype != target:
+            series = series.astype(target)
+        if series is not original:
+            changed[name] = series
     return frame.assign(**changed) if changed else frame
+
+
+def _without_arrow(series: pd.Series) -> pd.Series:
+    """An Arrow dictionary column as its values, an Arrow decimal as float64; else as it is."""
+    import pandas as pd
+    import pyarrow as pa
+
+    dtype = series.dtype
+    if not isinstance(dtype, pd.ArrowDtype):
+        return series
+    kind = dtype.pyarrow_dtype
+    if pa.types.is_dictionary(kind):
+        return _without_arrow(series.astype(pd.ArrowDtype(kind.value_type)))
+    if pa.types.is_decimal(kind):
+        return series.astype(np.float64)
+    return series
+
+
+def _is_arrow_temporal(dtype: Any) -> bool:
+    import pandas as pd
+    import pyarrow as pa
+
+    return isinstance(dtype, pd.ArrowDtype) and pa.types.is_temporal(dtype.pyarrow_dtype)
 
 
 def _date_advice(name: str, is_outcome: bool) -> str:

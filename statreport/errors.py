@@ -7,6 +7,7 @@ CLI and the README cannot disagree about what a code means.
 from __future__ import annotations
 
 import re
+import shlex
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -107,8 +108,9 @@ def option(flag: str, value: object = None) -> str:
         if value is None:
             return flag
         text = str(value)
-        plain = flag in _UNQUOTED and re.fullmatch(r"[\w.-]+", text)
-        return f"{flag} {text}" if plain else f"{flag} '{text}'"
+        if flag in _UNQUOTED and re.fullmatch(r"[\w.-]+", text):
+            return f"{flag} {text}"
+        return f"{flag} '{text}'" if "'" not in text else f"{flag} {shlex.quote(text)}"
     if flag in _SWITCHES:
         return f"{keyword}=True"
     if value is None:

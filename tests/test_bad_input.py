@@ -691,3 +691,17 @@ def test_a_natural_spline_that_spans_the_intercept_says_to_centre_it(tmp_path, c
     with statreport_warnings_only():
         result = statreport.fit("y ~ cr(age, df=4, constraints='center')", data)
     assert len(result.coefficient_rows) == 5
+
+
+def test_parquet_rows_are_not_lines_and_text_options_are_not_advised(tmp_path, capsys):
+    frame = pd.read_csv(EXAMPLES / "tutorial.csv").astype({"x": str})
+    frame.loc[6, "x"] = "."
+    data = tmp_path / "d.parquet"
+    frame.to_parquet(data)
+    code, err = run(tmp_path, capsys, "y ~ x", data)
+    assert code == 3 and "'.' on the row with index 6 is not a number" in err, err
+    assert "--na-value" not in err and "line" not in err
+    from statreport.errors import command_line_messages, option
+
+    with command_line_messages():
+        assert option("--positive", "O'Brien") == "--positive 'O'\"'\"'Brien'"  # pasteable in a shell

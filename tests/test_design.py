@@ -214,3 +214,28 @@ def test_dates_are_refused_as_numbers_and_are_levels_inside_c(column):
         statreport.fit("y ~ age + when", frame)
     coarse = frame.assign(when=column.iloc[np.arange(600) % 2 * 100].reset_index(drop=True))  # two levels
     assert len(_estimates(statreport.fit("y ~ age + C(when)", coarse))) == 3
+
+
+def test_arrow_dictionaries_decimals_and_times_are_read_by_their_values():
+    import datetime as dt
+    from decimal import Decimal
+
+    import pyarrow as pa
+
+    frame = _survey()
+    codes = (frame["age"] // 20).to_numpy()
+    arrow = frame.assign(
+        amount=pd.Series(pa.array([Decimal(f"{a / 7:.2f}") for a in frame["age"]], type=pa.decimal128(10, 2)),
+                         dtype=pd.ArrowDtype(pa.decimal128(10, 2))),
+        code=pd.Series(pa.array(codes).dictionary_encode(),
+                       dtype=pd.ArrowDtype(pa.dictionary(pa.int32(), pa.int64()))),
+        year=2000 + codes,
+    )
+    assert "I(amount * 2)" in _estimates(statreport.fit("y ~ I(amount * 2)", arrow))  # a number, not levels
+    assert "I(code * 2)" in _estimates(statreport.fit("y ~ I(code * 2)", arrow))
+    both = _estimates(statreport.fit("y ~ C(year) + I((year - 2000) * age)", arrow))
+    assert "C(year)[T.2002]" in both  # integer levels, though the column is also used as a number
+    clock = pd.Series(pa.array([dt.time(1, i % 60) for i in range(len(frame))], type=pa.time64("us")),
+                      dtype=pd.ArrowDtype(pa.time64("us")))
+    with pytest.raises(DataError, match=r"^column 'when' holds dates, times or durations"):
+        statreport.fit("y ~ age + when", frame.assign(when=clock))
