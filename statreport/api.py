@@ -353,12 +353,12 @@ def _refit(design, info, *, ci_level: float):  # type: ignore[no-untyped-def]
     # a categorical is refitted whole when the penalty kept any of its levels: refitting
     # without a zeroed level would merge that level into the reference, and every
     # estimate would compare with that mixture while the table names the reference alone
-    regrouped = []
-    for categorical in design.categoricals:
-        dummies = {categorical.column(level) for level in categorical.levels} & set(design.column_names)
-        if dummies & kept and dummies - kept:
+    regrouped: list[str] = []
+    for categorical, group in _level_groups(design):
+        if group & kept and group - kept and categorical.variable not in regrouped:
             regrouped.append(categorical.variable)
-            kept |= dummies
+        if group & kept:
+            kept |= group
     keep = [i for i, name in enumerate(design.column_names) if name in kept]
     names = tuple(design.column_names[i] for i in keep)
     subset = dataclasses.replace(design, X=np.asfortranarray(design.X[:, keep]), column_names=names)
@@ -375,6 +375,26 @@ def _refit(design, info, *, ci_level: float):  # type: ignore[no-untyped-def]
     )]
     found += [ReportWarning(w.code, f"refit: {w.message}") for w in estimate.warnings]
     return rows, found
+
+
+def _level_groups(design):  # type: ignore[no-untyped-def]
+    """The design's columns grouped by categorical term: its dummies, and in each
+    interaction the columns that differ only in that categorical's level
+    (``x:C(site)[T.b]``, ``x:C(site)[T.c]``, ...)."""
+    from collections import defaultdict
+
+    groups = defaultdict(set)
+    for categorical in design.categoricals:
+        dummies = {categorical.column(level) for level in categorical.levels}
+        for name in design.column_names:
+            parts = name.split(":")
+            for i, part in enumerate(parts):
+                if part in dummies:
+                    key = (categorical.term, *parts[:i], "*", *parts[i + 1:])
+                    groups[key].add(name)
+        for key, members in groups.items():
+            if key[0] == categorical.term:
+                yield categorical, members
 
 
 def _join(names: list[str]) -> str:

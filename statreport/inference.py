@@ -90,7 +90,8 @@ def fit_statistics(
 
     For a penalized estimate (no covariance) the likelihood-ratio test, AIC and
     BIC are NaN: their reference distributions and parameter counts assume
-    maximum likelihood. Log-likelihood and deviances are still reported.
+    maximum likelihood. Log-likelihood and deviances are still reported. Under
+    quasi-separation the LR statistic is given without a p-value.
     """
     from scipy import stats
 
@@ -101,7 +102,9 @@ def fit_statistics(
     ll_null = null_log_likelihood(y)
     llr = 2.0 * (ll - ll_null)
     penalized = estimate.cov is None
-    testable = inference_valid(estimate)
+    # with estimates at infinity (quasi-separation) the log-likelihood is a supremum
+    # and the chi-square reference of the LR test, which assumes finite estimates, fails
+    testable = inference_valid(estimate) and not estimate.separated_terms
     return FitStatistics(
         n_obs=n,
         events=int(y.sum()),

@@ -231,3 +231,23 @@ def test_cross_validation_reports_where_it_is():
     assert progress[-1] == "cross-validating alpha (path on all the data, alpha 20/20)"
     assert ("cross-validating alpha", -1.0) in seen
     assert any(name == "cross-validating alpha" and seconds >= 0 for name, seconds in seen)
+
+
+def test_a_refit_keeps_every_level_of_a_categorical_slope_the_penalty_kept_part_of():
+    # x's slope is the same in regions a and b, so the lasso zeroes x:C(region)[T.b];
+    # a refit without it would give a and b one slope while calling it region a's
+    import statsmodels.formula.api as smf
+
+    rng = np.random.default_rng(3)
+    n = 3000
+    frame = pd.DataFrame({"x": rng.normal(size=n), "region": rng.choice(list("abcd"), n)})
+    slope = frame["region"].map({"a": 0.8, "b": 0.8, "c": 0.0, "d": 1.6})
+    eta = -0.5 + frame["x"] * slope + frame["region"].map({"a": 0.0, "b": 0.5, "c": -1.0, "d": 1.0})
+    frame["y"] = (rng.random(n) < 1 / (1 + np.exp(-eta))).astype(int)
+    with pytest.warns(statreport.StatReportWarning, match="'region' is refitted with every level"):
+        result = statreport.fit("y ~ x * C(region)", frame, penalty="l1", alpha=0.005, refit=True)
+    assert result.penalty.zero_terms == ("x:C(region)[T.b]",)
+    refit = {row["term"]: row["estimate"] for row in result.to_dict()["refit"]["coefficients"]}
+    reference = smf.logit("y ~ x * C(region)", frame).fit(disp=0).params
+    assert sorted(refit) == sorted(reference.index)
+    assert all(refit[term] == pytest.approx(value, rel=1e-8) for term, value in reference.items())

@@ -163,3 +163,6 @@ def test_quasi_separation_gives_the_other_terms_their_limits_as_r_computes_them(
         assert math.isnan(rows[term].std_error) and rows[term].estimate < -10
     assert result.fit.log_likelihood == pytest.approx(reference["log_likelihood"], rel=1e-10)
     assert result.crosscheck.passed  # the diverging terms are not compared
+    # a supremum, with terms at infinity: no chi-square p-value for the LR test
+    assert math.isnan(result.fit.llr_p_value) and result.fit.llr > 0
+    assert "the LR test has no p-value: its chi-square reference assumes finite estimates" in result.to_html()
