@@ -43,6 +43,19 @@ def report_warning_messages(result) -> list[str]:  # type: ignore[no-untyped-def
     return [f"{w.message} [{w.code}]" for w in result.warnings]
 
 
+def income_in_dollars_frame():  # type: ignore[no-untyped-def]
+    """400 incomes in dollars (mean 60,000) and an outcome with log-odds 3e-5 per dollar:
+    an odds ratio per unit of 1.00003."""
+    import numpy as np
+    import pandas as pd
+
+    rng = np.random.default_rng(4)
+    n = 400
+    income = rng.normal(60_000, 20_000, n)
+    return pd.DataFrame({"income": income,
+                         "y": (rng.random(n) < 1 / (1 + np.exp(-3e-5 * (income - 60_000)))).astype(int)})
+
+
 def quasi_separated_frame():  # type: ignore[no-untyped-def]
     """g = b predicts y = 1 but for one row: Newton does not converge."""
     import pandas as pd

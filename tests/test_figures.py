@@ -10,7 +10,13 @@ import time
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import EXAMPLES, GLM_REFERENCE, quasi_separated_frame, statreport_warnings_only
+from conftest import (
+    EXAMPLES,
+    GLM_REFERENCE,
+    income_in_dollars_frame,
+    quasi_separated_frame,
+    statreport_warnings_only,
+)
 from matplotlib.lines import Line2D
 from sklearn.metrics import roc_auc_score
 
@@ -285,11 +291,7 @@ def test_narrow_axis_ticks_are_written_exactly():
 
 
 def test_forest_caption_points_to_the_note_for_a_per_unit_odds_ratio_close_to_1():
-    rng = np.random.default_rng(4)
-    n = 400
-    income = rng.normal(60_000, 20_000, n)
-    frame = pd.DataFrame({"income": income,
-                          "y": (rng.random(n) < 1 / (1 + np.exp(-3e-5 * (income - 60_000)))).astype(int)})
+    frame = income_in_dollars_frame()
     caption = figures.forest_caption(statreport.fit("y ~ income", frame))
     assert "Per unit of income the odds ratio is too close to 1" in caption
     assert "Per unit" not in figures.forest_caption(

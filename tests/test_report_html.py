@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import EXAMPLES, quasi_separated_frame
+from conftest import EXAMPLES, income_in_dollars_frame, quasi_separated_frame
 
 import statreport
 from statreport.report.html import render_html
@@ -115,11 +115,7 @@ def test_pseudo_r2_of_rounding_noise_below_zero_reads_0():
 
 
 def test_per_unit_note_names_a_scale_that_reads_plainly():
-    rng = np.random.default_rng(4)
-    n = 400
-    income = rng.normal(60_000, 20_000, n)
-    frame = pd.DataFrame({"income": income,
-                          "y": (rng.random(n) < 1 / (1 + np.exp(-3e-5 * (income - 60_000)))).astype(int)})
+    frame = income_in_dollars_frame()
     result = statreport.fit("y ~ income", frame)
     html = render_html(result, with_figures=False)
     row = result.coefficient_rows[1]
