@@ -160,7 +160,10 @@ def fit_mle(design: Design) -> Estimate:
     Warnings statsmodels raises are captured into ``Estimate.warnings``. A
     singular design raises `FitError` naming the redundant columns, and so does
     complete separation (the estimates do not exist); quasi-complete separation
-    is reported in ``separated_terms`` and a warning. When Newton does not
+    is reported in ``separated_terms`` and a warning. If Newton then did not
+    converge and the separation is along dummies, the other terms get their
+    limits (`_limit_fit`) and the estimate counts as converged for them, with
+    the separated terms' covariance NaN. When Newton does not
     converge on the design as given and the data are not separated, it is run
     again on centred and scaled columns (`Standardized`): the same model in
     other coordinates, for designs like ``year + I(year**2)`` whose Hessian is
