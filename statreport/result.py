@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, overload
+from typing import IO, TYPE_CHECKING, Any, overload
 
 if TYPE_CHECKING:  # pragma: no cover - imports for type checkers only
     import pandas as pd
@@ -337,40 +337,45 @@ class FitResult:
     def to_json(self, path: None = None) -> str: ...
     @overload
     def to_json(self, path: str | Path) -> Path: ...
-    def to_json(self, path: str | Path | None = None) -> str | Path:
-        """Write the JSON report atomically to ``path`` and return the path; without
-        a path, return the JSON text."""
-        from .report import render, write_report
-
-        if path is None:
-            return render(self, "json").decode("utf-8")
-        return write_report(self, path, format="json")
+    @overload
+    def to_json(self, path: IO[Any]) -> None: ...
+    def to_json(self, path: str | Path | IO[Any] | None = None) -> str | Path | None:
+        """Write the JSON report atomically to ``path`` and return the path; to an
+        open file (text or binary), return None; without a path, return the JSON text."""
+        return self._write("json", path)
 
     @overload
     def to_html(self, path: None = None) -> str: ...
     @overload
     def to_html(self, path: str | Path) -> Path: ...
-    def to_html(self, path: str | Path | None = None) -> str | Path:
+    @overload
+    def to_html(self, path: IO[Any]) -> None: ...
+    def to_html(self, path: str | Path | IO[Any] | None = None) -> str | Path | None:
         """Write the self-contained HTML report atomically to ``path`` and return the
-        path; without a path, return the HTML text."""
-        from .report import render, write_report
-
-        if path is None:
-            return render(self, "html").decode("utf-8")
-        return write_report(self, path, format="html")
+        path; to an open file (text or binary), return None; without a path, return
+        the HTML text."""
+        return self._write("html", path)
 
     @overload
     def to_pdf(self, path: None = None, *, page_size: str = "a4") -> bytes: ...
     @overload
     def to_pdf(self, path: str | Path, *, page_size: str = "a4") -> Path: ...
-    def to_pdf(self, path: str | Path | None = None, *, page_size: str = "a4") -> bytes | Path:
+    @overload
+    def to_pdf(self, path: IO[bytes], *, page_size: str = "a4") -> None: ...
+    def to_pdf(self, path: str | Path | IO[bytes] | None = None, *,
+               page_size: str = "a4") -> bytes | Path | None:
         """Write the PDF report (WeasyPrint; A4 or ``page_size="letter"``) atomically to
-        ``path`` and return the path; without a path, return the PDF bytes."""
+        ``path`` and return the path; to a file open in binary mode, return None;
+        without a path, return the PDF bytes."""
+        return self._write("pdf", path, page_size=page_size)
+
+    def _write(self, fmt: str, path: str | Path | IO[Any] | None, page_size: str = "a4") -> Any:
         from .report import render, write_report
 
         if path is None:
-            return render(self, "pdf", page_size=page_size)
-        return write_report(self, path, format="pdf", page_size=page_size)
+            payload = render(self, fmt, page_size=page_size)
+            return payload if fmt == "pdf" else payload.decode("utf-8")
+        return write_report(self, path, format=fmt, page_size=page_size)
 
     def _repr_html_(self) -> str:
         from .report.html import render_html

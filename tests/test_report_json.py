@@ -6,6 +6,7 @@ import dataclasses
 import json
 
 import jsonschema
+import pytest
 from conftest import EXAMPLES
 
 import statreport
@@ -94,3 +95,28 @@ def test_without_a_path_the_writers_return_the_report(tmp_path):
     assert isinstance(html, str) and html == result.to_html(tmp_path / "r.html").read_text("utf-8")
     assert html.startswith("<!DOCTYPE html>")
     assert result.to_pdf().startswith(b"%PDF-")
+
+
+def test_the_writers_write_to_open_files(tmp_path):
+    import io
+
+    from conftest import EXAMPLES
+
+    import statreport
+    from statreport.errors import UsageError
+
+    result = statreport.fit("y ~ x", EXAMPLES / "tutorial.csv")
+    with open(tmp_path / "r.json", "w", encoding="utf-8") as text_file:
+        assert result.to_json(text_file) is None
+    assert json.loads((tmp_path / "r.json").read_text("utf-8")) == result.to_dict()
+    binary = io.BytesIO()
+    result.to_html(binary)
+    assert binary.getvalue().decode("utf-8") == result.to_html()
+    text = io.StringIO()
+    result.to_html(text)
+    assert text.getvalue() == result.to_html()
+    with open(tmp_path / "r.pdf", "wb") as pdf_file:
+        result.to_pdf(pdf_file)
+    assert (tmp_path / "r.pdf").read_bytes().startswith(b"%PDF-")
+    with pytest.raises(UsageError, match="binary mode"):
+        result.to_pdf(io.StringIO())

@@ -7,10 +7,11 @@ rendering failure leaves no file behind.
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable, Sequence
 from functools import cache, partial
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import IO, TYPE_CHECKING, Any
 
 from ..errors import RenderError, UsageError
 from ..result import FigureInputs, FitResult
@@ -141,10 +142,22 @@ def render_documents(
 
 
 def write_report(
-    result: FitResult, path: str | Path, *, format: str | None = None, page_size: str = "a4"
-) -> Path:
-    """Write one report; ``format`` defaults to the one the extension names."""
+    result: FitResult, target: str | Path | IO[Any], *, format: str | None = None, page_size: str = "a4"
+) -> Path | None:
+    """Write one report to a path (atomically; ``format`` defaults to the one the
+    extension names, and the path is returned) or to an open file (``format``
+    required; None is returned). A text file gets the HTML or JSON as text; the
+    PDF needs a file opened in binary mode."""
     from ..output import write_atomic
 
-    fmt = format or format_for(path)
-    return write_atomic(Path(path), render(result, fmt, page_size=page_size))
+    if not hasattr(target, "write"):
+        path = Path(target)  # type: ignore[arg-type]
+        return write_atomic(path, render(result, format or format_for(path), page_size=page_size))
+    if format is None:
+        raise UsageError("writing to an open file needs format= ('html', 'json' or 'pdf')")
+    text = isinstance(target, io.TextIOBase)
+    if text and format == "pdf":
+        raise UsageError("a PDF is binary: open the file in binary mode (open(path, 'wb'))")
+    payload = render(result, format, page_size=page_size)
+    target.write(payload.decode("utf-8") if text else payload)
+    return None
