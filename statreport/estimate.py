@@ -196,7 +196,7 @@ def fit_mle(design: Design) -> Estimate:
             f"'{worst}' has values as large as {magnitude.max():.3g}: rescale it "
             "(e.g. other units, or log) and refit"
         )
-    retvals = fitted.mle_retvals
+    iterations = int(fitted.mle_retvals.get("iterations", 0))
     log_likelihood = float(fitted.llf)
     separated: tuple[str, ...] = ()
     if looks_separated(probabilities, converged):
@@ -217,7 +217,7 @@ def fit_mle(design: Design) -> Estimate:
             separated = separation.terms
             limit = None if converged else _limit_fit(design, separation)
             if limit is not None:
-                limit_params, cov, log_likelihood = limit
+                limit_params, cov, log_likelihood, iterations = limit
                 stopped = np.isnan(limit_params)  # the separated terms: where Newton stopped
                 limit_params[stopped] = params[stopped]
                 params = limit_params
@@ -240,7 +240,7 @@ def fit_mle(design: Design) -> Estimate:
         found.insert(0, ReportWarning(
             "not_converged",
             f"the fit did not converge: Newton's method stopped after "
-            f"{int(retvals.get('iterations', 0))} of {MAX_NEWTON_ITERATIONS} iterations without "
+            f"{iterations} of {MAX_NEWTON_ITERATIONS} iterations without "
             "meeting its tolerance; no standard errors, p-values or intervals are shown",
         ))
     return Estimate(
@@ -249,7 +249,7 @@ def fit_mle(design: Design) -> Estimate:
         cov=cov,
         log_likelihood=log_likelihood,
         converged=converged,
-        iterations=int(retvals.get("iterations", 0)),
+        iterations=iterations,
         probabilities=probabilities,
         warnings=tuple(found),
         separated_terms=separated,
@@ -257,7 +257,7 @@ def fit_mle(design: Design) -> Estimate:
     )
 
 
-def _limit_fit(design: Design, separation: Separation) -> tuple[np.ndarray, np.ndarray, float] | None:
+def _limit_fit(design: Design, separation: Separation) -> tuple[np.ndarray, np.ndarray, float, int] | None:
     """Where Newton heads under quasi-complete separation, for the terms that have a limit.
 
     Along the separating direction the perfectly predicted rows' likelihood tends
@@ -265,7 +265,8 @@ def _limit_fit(design: Design, separation: Separation) -> tuple[np.ndarray, np.n
     to the other rows (Clarkson & Jennrich 1991). That fit is taken when the
     separating terms are zero on those rows (a level with no events, a dummy that
     predicts): the separated terms keep where Newton stopped, their covariance is
-    NaN (not shown), and the log-likelihood is the supremum, the other rows'.
+    NaN (not shown), the log-likelihood is the supremum, the other rows', and the
+    iterations are that fit's.
     Otherwise (a direction mixing continuous columns) None: nothing is claimed.
     """
     perfect = separation.perfect
@@ -291,7 +292,7 @@ def _limit_fit(design: Design, separation: Separation) -> tuple[np.ndarray, np.n
     cov = np.full((len(names), len(names)), np.nan)
     params[kept] = sub_params
     cov[np.ix_(kept, kept)] = sub_cov
-    return params, cov, float(fitted.llf)
+    return params, cov, float(fitted.llf), int(fitted.mle_retvals.get("iterations", 0))
 
 
 def _newton(

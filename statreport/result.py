@@ -295,6 +295,10 @@ class FitResult:
         f = self.fit
         if self.penalty is not None:
             method = f"{self.penalty.penalty} penalty, alpha {self.penalty.alpha:.4g}"
+        elif f.converged and any(row.separated for row in self.coefficient_rows):
+            diverging = sum(row.separated for row in self.coefficient_rows)
+            method = (f"{diverging} {'term diverges' if diverging == 1 else 'terms diverge'} "
+                      f"(separation), the others converged to their limits in {f.iterations} iterations")
         elif f.converged:
             method = f"converged in {f.iterations} iterations"
         else:

@@ -163,6 +163,10 @@ def test_quasi_separation_gives_the_other_terms_their_limits_as_r_computes_them(
         assert math.isnan(rows[term].std_error) and rows[term].estimate < -10
     assert result.fit.log_likelihood == pytest.approx(reference["log_likelihood"], rel=1e-10)
     assert result.crosscheck.passed  # the diverging terms are not compared
+    # the iterations are the limit fit's, not the full Newton's that ran out
+    assert 0 < result.fit.iterations < 20
+    assert (f"2 terms diverge (separation), the others converged to their limits in "
+            f"{result.fit.iterations} iterations") in repr(result)
     # a supremum, with terms at infinity: no chi-square p-value for the LR test
     assert math.isnan(result.fit.llr_p_value) and result.fit.llr > 0
     assert "the LR test has no p-value: its chi-square reference assumes finite estimates" in result.to_html()
