@@ -190,3 +190,53 @@ def test_few_events_per_slope_are_pointed_out():
     anes = statreport.fit("vote ~ age + self_lr", EXAMPLES / "anes96.csv", positive="Dole")
     assert anes.fit.events_per_parameter == 393 / 2
     assert "caution" not in render_html(anes, with_figures=False).split("</style>")[-1]
+
+
+def _rare_events(n: int = 2000) -> pd.DataFrame:
+    rng = np.random.default_rng(3)
+    x = rng.normal(size=n)
+    y = (rng.random(n) < 1 / (1 + np.exp(4.5 - 0.5 * x))).astype(int)  # about 1% events
+    return pd.DataFrame({"x": x, "y": y})
+
+
+def _text(html: str) -> str:
+    return " ".join(re.sub(r"<[^>]+>", " ", html.split("</style>")[-1]).split())
+
+
+def test_a_threshold_that_puts_every_row_in_one_class_says_so_under_the_table():
+    frame = _rare_events()
+    rate = frame["y"].mean()
+    result = statreport.fit("y ~ x", frame)
+    assert result.classification.tp + result.classification.fp == 0
+    text = _text(render_html(result, with_figures=False))
+    assert ("Every row is predicted 0: no fitted probability is greater than 0.5. Accuracy is then "
+            f"the share of 0s ({1 - rate:.4f}), sensitivity is 0 and PPV is undefined. To classify, "
+            f"choose a threshold nearer the event rate ({rate:.3g})") in text
+
+    low = statreport.fit("y ~ x", frame, threshold=0.0001)
+    assert low.classification.tn + low.classification.fn == 0
+    assert ("Every row is predicted 1: every fitted probability is greater than 0.0001. Accuracy is "
+            f"then the share of 1s ({rate:.4f}), specificity is 0 and NPV is undefined."
+            ) in _text(render_html(low, with_figures=False))
+    tutorial = statreport.fit("y ~ x", EXAMPLES / "tutorial.csv")
+    assert "Every row is predicted" not in render_html(tutorial, with_figures=False)
+
+
+def test_z_has_two_decimals_however_small():
+    import dataclasses
+
+    result = statreport.fit("y ~ x", EXAMPLES / "tutorial.csv")
+    rows = list(result.coefficient_rows)
+    rows[1] = dataclasses.replace(rows[1], z=-0.0035)
+    html = render_html(dataclasses.replace(result, coefficient_rows=tuple(rows)))
+    x_row = html[html.index('title="x"'):]
+    cells = re.findall(r'<td class="num">([^<]*)</td>', x_row[:x_row.index("</tr>")])
+    assert cells[2] == "0.00"  # estimate, standard error, z: not "-3.5x10^-3"
+
+
+def test_settings_and_tolerances_are_written_without_padding():
+    ridge = statreport.fit("y ~ x", EXAMPLES / "tutorial.csv", penalty="l2", alpha=0.02)
+    text = _text(render_html(ridge, with_figures=False))
+    assert "alpha 0.02 (given)" in text  # not 0.020000
+    assert "glmnet lambda = 0.02; scikit-learn C = 5 " in text  # C = 1 / (10 rows x 0.02), not 5.000000
+    assert "(tolerance 1×10⁻⁵)" in text

@@ -679,7 +679,7 @@ def _effect_labels(result: Drawable) -> list[str]:
     effect = result.figures.effect
     labels = ["observed proportion (50 bins)" if effect.binned else "observations", "fitted probability"]
     if effect.boundary is not None:
-        labels.append(f"decision boundary ({effect.boundary:.3g})")
+        labels.append(f"decision boundary ({formatting.significant(effect.boundary, 3)})")
     return labels
 
 
@@ -746,8 +746,8 @@ def _cv_band(result: Drawable) -> tuple[list[float], list[float], list[str]]:
     cv = result.penalty.cv
     low = [m - s for m, s in zip(cv.mean_deviance, cv.se_deviance, strict=True)]
     high = [m + s for m, s in zip(cv.mean_deviance, cv.se_deviance, strict=True)]
-    labels = ["\u00b11 SE", "mean held-out deviance", f"minimum ({cv.alpha_min:.3g})",
-              f"one SE ({cv.alpha_1se:.3g})"]
+    labels = ["\u00b11 SE", "mean held-out deviance", f"minimum ({formatting.significant(cv.alpha_min, 3)})",
+              f"one SE ({formatting.significant(cv.alpha_1se, 3)})"]
     return low, high, labels
 
 
@@ -796,6 +796,10 @@ def cv_plot(result: Drawable) -> bytes:
         _legend(figure, ax, place)
 
     return _svg(draw, place.size, place.margins)
+
+
+def _alpha_used(alpha: float) -> str:
+    return f"alpha used ({formatting.significant(alpha, 3)})"
 
 
 def spread_labels(targets: list[float], gap: float, low: float, high: float) -> list[float]:
@@ -889,7 +893,7 @@ def path_layout(result: Drawable) -> PathLayout:
     segments = [s for j in range(len(texts))
                 for s in _polyline([x(a) for a in cv.alphas], [y(row[j]) for row in cv.path])]
     segments += [(0.0, y(0.0), 1.0, y(0.0)), (x(cv.alpha), 0.0, x(cv.alpha), 1.0)]
-    legend = place_legend([f"alpha used ({cv.alpha:.3g})"], segments, (6.4, height), margins,
+    legend = place_legend([_alpha_used(cv.alpha)], segments, (6.4, height), margins,
                           corners=("upper left", "lower left", "upper right", "lower right"))
     axes_width = (6.4 - margins.left - margins.right) * 72
     return PathLayout(xlim, ylim, texts, ends, placed,
@@ -917,7 +921,7 @@ def path_plot(result: Drawable) -> bytes:
                         color=line.get_color(), linewidth=0.6, transform=ax.transAxes, clip_on=False,
                         label="_leader")
         ax.axhline(0.0, color=GREY, linewidth=0.8)
-        ax.axvline(cv.alpha, color=ORANGE, linewidth=1.2, label=f"alpha used ({cv.alpha:.3g})")
+        ax.axvline(cv.alpha, color=ORANGE, linewidth=1.2, label=_alpha_used(cv.alpha))
         ax.set_xscale("log")
         _plain_log_ticks(ax, list(cv.alphas))
         ax.set_xlim(*layout.xlim)  # inverted: weaker penalty to the right, as coefficients grow

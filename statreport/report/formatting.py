@@ -34,6 +34,21 @@ def number(value: float | None, digits: int = 4) -> str:
     return fixed(value, digits)
 
 
+def significant(value: float | None, digits: int = 4) -> str:
+    """At most ``digits`` significant digits and no trailing zeros, for settings and
+    tolerances (alpha 0.02, C 2000, 1×10⁻⁶); powers of ten below 1e-4 and from
+    10**digits, as `number` writes them."""
+    if value is None or math.isnan(value):
+        return DASH
+    if math.isinf(value):
+        return "\u221e" if value > 0 else MINUS + "\u221e"
+    text = f"{value:.{digits}g}"
+    if "e" in text:
+        mantissa, exponent = text.split("e")
+        text = f"{mantissa}\u00d710{str(int(exponent)).translate(SUPERSCRIPT)}"
+    return _signed(text)
+
+
 def fixed(value: float | None, digits: int = 4) -> str:
     """Fixed decimals whatever the magnitude; a value that rounds to zero is "0.0000", never
     "−0.0000" (a pseudo-R² of −1e−17 is rounding noise around zero)."""

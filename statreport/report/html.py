@@ -51,6 +51,7 @@ def _environment() -> Any:
         wide_numbers=wide_numbers,
         num=formatting.number,
         fixed=formatting.fixed,
+        sig=formatting.significant,
         odds_ratio=formatting.odds_ratio,
         pval=formatting.p_value,
         int=formatting.integer,
