@@ -61,12 +61,33 @@ def figure_data(
     threshold: float,
 ) -> FigureData:
     """Everything the figures draw, from the fitted model (``roc`` from `full_roc`)."""
+    calibration = calibration_bins(ranked)
+    span = probability_span(ranked, calibration)
     return FigureData(
         roc=thin_roc(*roc),
-        calibration=calibration_bins(ranked),
-        histogram=probability_histogram(ranked.y, ranked.probabilities),
+        calibration=calibration,
+        histogram=probability_histogram(ranked.y, ranked.probabilities, span),
         effect=effect_curve(design, params, threshold=threshold),
+        span=span,
     )
+
+
+#: Where the probability axes may stop short of 0 or 1: a rare (or a very common)
+#: outcome's predictions are then spread over the axis, not piled in a corner.
+SPAN_ENDS = (0.01, 0.02, 0.05, 0.1, 0.2, 0.5)
+
+
+def probability_span(ranked: Ranked, calibration: tuple[CalibrationBin, ...]) -> tuple[float, float]:
+    """The probability range the calibration and histogram axes show: [0, 1], or from 0 to
+    the first of `SPAN_ENDS` that clears the largest prediction and observed group rate
+    by 5% (and likewise down from 1), so that the points are not crowded into a corner."""
+    if ranked.probabilities.size == 0:
+        return 0.0, 1.0
+    high = max(float(ranked.probabilities[-1]), *(b.observed_rate for b in calibration))
+    low = min(float(ranked.probabilities[0]), *(b.observed_rate for b in calibration))
+    top = next((end for end in SPAN_ENDS if high * 1.05 <= end), 1.0)
+    bottom = 1.0 - next((end for end in SPAN_ENDS if (1.0 - low) * 1.05 <= end), 1.0)
+    return bottom, top
 
 
 def roc_curve(y: np.ndarray, probabilities: np.ndarray) -> RocCurve:
@@ -112,8 +133,11 @@ def calibration_bins(ranked: Ranked, bins: int = 10) -> tuple[CalibrationBin, ..
     )
 
 
-def probability_histogram(y: np.ndarray, probabilities: np.ndarray) -> ProbabilityHistogram:
-    edges = np.linspace(0.0, 1.0, HISTOGRAM_BINS + 1)
+def probability_histogram(
+    y: np.ndarray, probabilities: np.ndarray, span: tuple[float, float] = (0.0, 1.0)
+) -> ProbabilityHistogram:
+    """Counts of each class's fitted probabilities in `HISTOGRAM_BINS` equal bins of ``span``."""
+    edges = np.linspace(span[0], span[1], HISTOGRAM_BINS + 1)
     events, _ = np.histogram(probabilities[y == 1.0], bins=edges)
     non_events, _ = np.histogram(probabilities[y != 1.0], bins=edges)
     return ProbabilityHistogram(

@@ -180,7 +180,7 @@ class CalibrationBin:
 
 @dataclass(frozen=True)
 class ProbabilityHistogram:
-    edges: tuple[float, ...]  # bins + 1 edges on [0, 1]
+    edges: tuple[float, ...]  # bins + 1 edges on `FigureData.span`
     events: tuple[int, ...]  # counts of observed events per bin
     non_events: tuple[int, ...]
 
@@ -205,6 +205,7 @@ class FigureData:
     calibration: tuple[CalibrationBin, ...]
     histogram: ProbabilityHistogram
     effect: EffectCurve | None
+    span: tuple[float, float] = (0.0, 1.0)  # the probability axes' range (calibration, histogram)
 
 
 @dataclass(frozen=True)

@@ -109,6 +109,41 @@ def test_histogram_counts_every_observation():
     assert hist.edges[0] == 0.0 and hist.edges[-1] == 1.0
 
 
+def test_probability_axes_stop_where_the_predictions_and_group_rates_do():
+    from statreport.curves import probability_span
+
+    def span(p, y):
+        ranked = rank(np.asarray(y, dtype=float), np.asarray(p))
+        return probability_span(ranked, calibration_bins(ranked))
+
+    p = np.linspace(0.001, 0.03, 400)  # 10 groups of 40 rows
+    one_each = np.arange(400) % 40 == 0  # a rate of 1/40 in every group
+    assert span(p, one_each) == (0.0, 0.05)  # 0.03 x 1.05 <= 0.05
+    assert span(p, np.arange(400) < 10) == (0.0, 0.5)  # the first group's rate, 10/40, shows too
+    assert span(1 - p, ~one_each) == (0.95, 1.0)  # a very common outcome
+    assert span(np.linspace(0.1, 0.9, 400), one_each) == (0.0, 1.0)
+
+
+def test_a_rare_outcomes_histogram_and_calibration_fill_their_axes(monkeypatch):
+    result = statreport.fit("y ~ x", rare_events())
+    assert result.figures.span == (0.0, 0.05)
+    hist = result.figures.histogram
+    assert (hist.edges[0], hist.edges[-1]) == (0.0, 0.05)
+    assert sum(hist.events) + sum(hist.non_events) == result.fit.n_obs
+    figure, _ = _drawn(figures.probability_plot, result, monkeypatch)
+    (ax,) = figure.axes
+    assert ax.get_xlim() == (0.0, 0.05)
+    assert [t.get_text() for t in ax.get_legend().get_texts()][-1] == "threshold 0.5 (off the axis)"
+    assert not [line for line in ax.lines if list(line.get_xdata()) == [0.5, 0.5]]
+    figure, _ = _drawn(figures.calibration_plot, result, monkeypatch)
+    (ax,) = figure.axes
+    assert ax.get_xlim() == (0.0, 0.05)
+    captions = {key: caption for key, _, caption, _ in figures.figure_plan(result)}
+    assert captions["calibration"].endswith("Both axes run from 0 to 0.05, the range of the predictions.")
+    assert "from 0 to" not in dict((k, c) for k, _, c, _ in figures.figure_plan(
+        statreport.fit("y ~ x", EXAMPLES / "tutorial.csv")))["calibration"]
+
+
 def test_effect_curve_boundary_matches_r_coefficients(challenger):
     reference = json.loads((GLM_REFERENCE / "challenger.json").read_text())
     b0, b1 = (c["estimate"] for c in reference["coefficients"])
@@ -434,18 +469,27 @@ def _data_segments(ax):
     return segments
 
 
+def rare_events(n: int = 5000, seed: int = 3) -> pd.DataFrame:
+    """About 1% events: every fitted probability below 0.05."""
+    rng = np.random.default_rng(seed)
+    x = rng.uniform(-1, 1, size=n)  # P(y = 1) from 0.7% to 1.8%
+    y = (rng.random(n) < 1 / (1 + np.exp(4.5 - 0.5 * x))).astype(int)
+    return pd.DataFrame({"x": x, "y": y})
+
+
 LEGEND_CASES = {
     "anes": ("vote ~ C(party, Treatment('independent')) + age + education + self_lr", "anes96.csv",
              {"positive": "Dole"}),
     "tutorial": ("y ~ x", "tutorial.csv", {}),
     "rare": ("poor_health ~ disea + physlm + mdvis", "randhie.csv", {"threshold": 0.1}),
+    "zoomed": ("y ~ x", rare_events, {}),  # probability axes from 0 to 0.05, threshold off them
 }
 
 
 @pytest.fixture(scope="module", params=sorted(LEGEND_CASES))
 def legend_case(request):
     formula, data, options = LEGEND_CASES[request.param]
-    return statreport.fit(formula, EXAMPLES / data, **options)
+    return statreport.fit(formula, EXAMPLES / data if isinstance(data, str) else data(), **options)
 
 
 @pytest.mark.parametrize("plot", ["roc_plot", "calibration_plot", "probability_plot"])

@@ -543,14 +543,26 @@ def roc_plot(result: Drawable) -> bytes:
     return _svg(draw, place.size, place.margins)
 
 
-def _unit_square(figure: Any, diagonal: str, xlabel: str, ylabel: str) -> Any:
-    """Axes on [0, 1] x [0, 1], equal aspect, with the dashed diagonal labelled ``diagonal``."""
+def _zoomed(result: Drawable, axes: str) -> str:  # "Both axes run", "The axis runs"
+    """A caption's note that the probability axes do not run from 0 to 1."""
+    assert result.figures is not None
+    low, high = result.figures.span
+    if (low, high) == (0.0, 1.0):
+        return ""
+    return f" {axes} from {low:g} to {high:g}, the range of the predictions."
+
+
+def _unit_square(figure: Any, diagonal: str, xlabel: str, ylabel: str,
+                 span: tuple[float, float] = (0.0, 1.0)) -> Any:
+    """Square axes on ``span`` x ``span`` ([0, 1] unless zoomed), with the dashed
+    diagonal labelled ``diagonal``."""
+    low, high = span
     ax = figure.add_subplot()
-    ax.plot([0, 1], [0, 1], color=GREY, linewidth=0.9, linestyle="--", label=diagonal)
+    ax.plot([low, high], [low, high], color=GREY, linewidth=0.9, linestyle="--", label=diagonal)
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
-    ax.set_xlim(0, 1)
-    ax.set_ylim(0, UNIT_YLIM)
+    ax.set_xlim(low, high)
+    ax.set_ylim(low, low + (high - low) * UNIT_YLIM)
     ax.set_aspect("equal")
     return ax
 
@@ -560,21 +572,27 @@ def calibration_legend(result: Drawable) -> LegendPlace:
     groups leave free, upper left first."""
     assert result.figures is not None
     bins = result.figures.calibration
+    low, high = result.figures.span
+
+    def fraction(v: float) -> float:  # of the axis
+        return (v - low) / (high - low)
+
     texts = ["perfect calibration", f"model ({len(bins)} groups)"]
     segments = [(0.0, 0.0, 1.0, 1 / UNIT_YLIM),
-                *_polyline([b.mean_predicted for b in bins], [b.observed_rate / UNIT_YLIM for b in bins])]
+                *_polyline([fraction(b.mean_predicted) for b in bins],
+                           [fraction(b.observed_rate) / UNIT_YLIM for b in bins])]
     return place_legend(texts, segments, SQUARE, Margins(), corners=("upper left", "lower right"),
                         fontsize=RC["font.size"], square=UNIT_YLIM)
 
 
 def calibration_plot(result: Drawable) -> bytes:
     assert result.figures is not None
-    bins = result.figures.calibration
+    bins, span = result.figures.calibration, result.figures.span
     place = calibration_legend(result)
 
     def draw(figure: Any) -> None:
         ax = _unit_square(figure, "perfect calibration", "Mean predicted probability",
-                          "Observed event rate")
+                          "Observed event rate", span)
         ax.plot([b.mean_predicted for b in bins], [b.observed_rate for b in bins], color=BLUE,
                 marker="o", markersize=4, linewidth=1.2, label=f"model ({len(bins)} groups)")
         _legend(figure, ax, place)
@@ -599,9 +617,12 @@ def probability_legend(result: Drawable) -> LegendPlace:
     threshold = result.classification.threshold
     non_events, events, top = _class_shares(result)
     texts = list(_probability_labels(result))
-    edges = list(hist.edges)
-    segments = [*_bars(edges, [h / top for h in non_events]), *_bars(edges, [h / top for h in events]),
-                (threshold, 0.0, threshold, 1.0)]
+    low, high = hist.edges[0], hist.edges[-1]
+    edges = [(e - low) / (high - low) for e in hist.edges]  # as fractions of the axis
+    segments = [*_bars(edges, [h / top for h in non_events]), *_bars(edges, [h / top for h in events])]
+    if low <= threshold <= high:
+        at = (threshold - low) / (high - low)
+        segments.append((at, 0.0, at, 1.0))
     return place_legend(texts, segments, SQUARE, Margins(), corners=("upper right", "upper left"))
 
 
@@ -609,9 +630,11 @@ def _probability_labels(result: Drawable) -> tuple[str, str, str]:
     """The probability histogram's legend entries: each class with its count, the threshold."""
     assert result.figures is not None
     hist = result.figures.histogram
+    threshold = result.classification.threshold
     return (f"observed {result.model.non_event_label}, n = {sum(hist.non_events):,}",
             f"observed {result.model.event_label}, n = {sum(hist.events):,}",
-            f"threshold {result.classification.threshold:g}")
+            f"threshold {threshold:g}" if hist.edges[0] <= threshold <= hist.edges[-1]
+            else f"threshold {threshold:g} (off the axis)")
 
 
 def probability_plot(result: Drawable) -> bytes:
@@ -628,8 +651,11 @@ def probability_plot(result: Drawable) -> bytes:
         # shares within each class, so a rare outcome's distribution is visible too
         ax.stairs(non_events, edges, color=GREY, fill=True, alpha=0.55, label=non_event_label)
         ax.stairs(events, edges, color=BLUE, linewidth=1.5, label=event_label)
-        ax.axvline(threshold, color=ORANGE, linewidth=1.2, label=threshold_label)
-        ax.set_xlim(0, 1)
+        if edges[0] <= threshold <= edges[-1]:
+            ax.axvline(threshold, color=ORANGE, linewidth=1.2, label=threshold_label)
+        else:  # named in the legend all the same
+            ax.plot([], [], color=ORANGE, linewidth=1.2, label=threshold_label)
+        ax.set_xlim(edges[0], edges[-1])
         ax.set_ylim(0, top)
         ax.set_xlabel("Predicted probability")
         ax.set_ylabel("Share of the class")
@@ -1022,10 +1048,12 @@ def figure_plan(result: Drawable) -> FigurePlan:
         ("roc", "ROC curve", "Sensitivity against 1 \u2212 specificity over all thresholds.",
          roc_plot),
         ("calibration", "Calibration", "Observed event rate against mean predicted "
-         "probability, in groups of equal size ordered by prediction.", calibration_plot),
+         f"probability, in groups of equal size ordered by prediction.{_zoomed(result, 'Both axes run')}",
+         calibration_plot),
         ("probabilities", "Predicted probabilities by observed class",
          "Distribution of fitted probabilities within each observed outcome (each class "
-         "sums to 1), with the classification threshold.", probability_plot),
+         f"sums to 1), with the classification threshold.{_zoomed(result, 'The axis runs')}",
+         probability_plot),
         ("confusion", "Classification table",
          f"Counts and shares at threshold {result.classification.threshold:g}.",
          confusion_plot),
