@@ -123,7 +123,7 @@ def test_per_unit_note_names_a_scale_that_reads_plainly():
     assert f'<td class="num">{math.exp(row.estimate):.6f}</td>' in html  # 1.00003, not 1.000
     assert "Per 10\u2009000 units of <code>income</code> it is" in html
     assert "<code>I(income / 10000)</code>" in html
-    assert '<table class="coefficients wide">' in html
+    assert '<table class="coefficients wide short">' in html
     anes = statreport.fit("vote ~ age + self_lr", EXAMPLES / "anes96.csv", positive="Dole")
     assert 'class="note per-unit"' not in render_html(anes, with_figures=False)
 
@@ -151,13 +151,13 @@ def test_long_term_labels_wrap_in_their_column_and_numbers_do_not():
     })
     html = render_html(statreport.fit("y ~ household_income_in_us_dollars_before_tax_2023", frame),
                        with_figures=False)
-    assert '<table class="coefficients wide">' in html
+    assert '<table class="coefficients wide short">' in html
     css = "".join(re.findall(r"<style>(.*?)</style>", html, flags=re.S))
     term = re.search(r"\.statreport td\.term \{([^}]*)\}", css).group(1)
     assert "overflow-wrap: anywhere" in term and "nowrap" not in term
     assert re.search(r"\.statreport td\.num, \.statreport th\.num \{[^}]*white-space: nowrap", css)
     tutorial = render_html(statreport.fit("y ~ x", EXAMPLES / "tutorial.csv"), with_figures=False)
-    assert '<table class="coefficients">' in tutorial
+    assert '<table class="coefficients short">' in tutorial
 
 
 def test_snapshot_of_pinned_tutorial_report(monkeypatch):

@@ -175,7 +175,7 @@ def test_long_labels_wrap_and_wide_numbers_set_the_table_smaller(long_labels):
     from statreport.report.html import render_html
 
     html = render_html(long_labels, pdf=True, with_figures=False)
-    assert '<table class="coefficients wide">' in html  # 2.70x10^-5 in the income row
+    assert '<table class="coefficients wide short">' in html  # 2.70x10^-5 in the income row
     text = re.sub(r"\s+", "", text_of(PdfReader(io.BytesIO(render_pdf(long_labels)))))
     for label in ("household_income_in_us_dollars_before_tax_2023", *LONG_LEVELS[1:]):
         assert re.sub(r"\s+", "", label) in text  # every character kept, lines broken
@@ -196,7 +196,7 @@ def test_odds_ratios_close_to_1_differ_from_1_and_the_note_gives_a_readable_unit
     assert per_million == f"{math.exp(row.estimate * 1e6):.3f}"
     assert f"Per1000000unitsofincome_centsitis{per_million}" in compact.replace("\u2009", "")
     html = render_html(income_in_cents, pdf=True, with_figures=False)
-    assert '<table class="coefficients wide">' in html
+    assert '<table class="coefficients wide short">' in html
 
 
 def test_same_result_same_pdf_bytes(anes):
@@ -256,3 +256,18 @@ def test_the_cross_check_table_stays_on_one_page_with_its_heading(anes_pdf):
     for row in ("Result", "Largest coefficient difference", "Largest probability difference",
                 "Identical predicted labels", "Tolerance"):
         assert row in pages[on], row
+
+
+def test_a_short_coefficient_table_is_not_split_across_pages():
+    from statreport.report.html import render_html
+
+    # print.css keeps a table marked short whole; 26 rows and more may break across pages
+    rng = np.random.default_rng(5)
+    frame = pd.DataFrame({f"x{i}": rng.normal(size=400) for i in range(25)})
+    frame["y"] = (rng.random(400) < 0.4).astype(int)
+    short = render_html(statreport.fit("y ~ " + " + ".join(f"x{i}" for i in range(24)), frame),
+                        with_figures=False)
+    long = render_html(statreport.fit("y ~ " + " + ".join(f"x{i}" for i in range(25)), frame),
+                       with_figures=False)
+    assert '<table class="coefficients short">' in short
+    assert '<table class="coefficients">' in long
