@@ -423,6 +423,25 @@ def test_path_figure_grows_when_its_labels_need_more_height():
     assert height * 72 >= 39 * figures.PATH_LABEL_GAP
     placed = sorted(layout.placed)
     assert min(b - a for a, b in zip(placed, placed[1:], strict=False)) >= figures.PATH_LABEL_GAP - 1e-9
+    # 40 lines, 10 colours: neighbouring labels never share one, and the lines carry their label's
+    by_height = [layout.colours[j] for j in sorted(range(40), key=lambda j: layout.placed[j])]
+    assert all(by_height[i] != by_height[i + k] for i in range(40) for k in range(1, 10) if i + k < 40)
+
+
+def test_the_path_and_cv_plots_run_from_strong_to_weak_penalty_with_room_for_their_labels(
+        lasso, monkeypatch):
+    for plot in (figures.cv_plot, figures.path_plot):
+        figure, renderer = _drawn(plot, lasso, monkeypatch)
+        (ax,) = figure.axes
+        left, right = ax.get_xlim()
+        assert left > right and ax.get_xlabel() == "alpha (log scale, decreasing)"
+        label = ax.yaxis.label.get_window_extent(renderer)
+        assert figure.bbox.x0 <= label.x0, (plot.__name__, label)  # the axis label is not cut
+    figure, _ = _drawn(figures.path_plot, lasso, monkeypatch)
+    (ax,) = figure.axes
+    paths = [line for line in ax.lines if len(line.get_xdata()) == len(lasso.penalty.cv.alphas)]
+    colours = figures.path_layout(lasso).colours
+    assert [line.get_color() for line in paths] == [figures.PATH_COLOURS[c] for c in colours]
 
 
 def test_legend_corner_takes_the_first_free_corner_and_else_goes_below():

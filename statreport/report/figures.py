@@ -12,6 +12,7 @@ needs nothing the cross-check decides: `FigureInputs` is enough.
 from __future__ import annotations
 
 import base64
+import dataclasses
 import io
 import math
 import re
@@ -785,8 +786,8 @@ def cv_legend(result: Drawable) -> LegendPlace:
     low, high, labels = _cv_band(result)
     (x0, x1), (y0, y1) = _padded([math.log10(a) for a in cv.alphas]), _padded([*low, *high])
 
-    def fx(alpha: float) -> float:
-        return (math.log10(alpha) - x0) / (x1 - x0)
+    def fx(alpha: float) -> float:  # the axis runs from strong to weak penalty, as the path's
+        return (x1 - math.log10(alpha)) / (x1 - x0)
 
     def fy(v: float) -> float:
         return (v - y0) / (y1 - y0)
@@ -815,9 +816,9 @@ def cv_plot(result: Drawable) -> bytes:
         ax.axvline(cv.alpha_1se, color=GREY, linewidth=1.2, linestyle="--", label=one_se)
         ax.set_xscale("log")
         _plain_log_ticks(ax, list(cv.alphas))
-        ax.set_xlim(*(10.0**v for v in _padded([math.log10(a) for a in cv.alphas])))
+        ax.set_xlim(*(10.0**v for v in reversed(_padded([math.log10(a) for a in cv.alphas]))))
         ax.set_ylim(*_padded([*low, *high]))
-        ax.set_xlabel("alpha (log scale)")
+        ax.set_xlabel("alpha (log scale, decreasing)")
         ax.set_ylabel("Deviance per observation")
         _legend(figure, ax, place)
 
@@ -865,6 +866,10 @@ PATH_LABEL_GAP = 8.5
 #: How far (points) right of its line's end a label starts; farther when a leader line leads to it.
 PATH_LABEL_OFFSET = 3.0
 PATH_LEADER_OFFSET = 12.0
+#: matplotlib's ten default colours, dealt out in the order of the end labels, so that
+#: lines of one colour end at least ten labels apart.
+PATH_COLOURS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd",
+                "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf")
 
 
 @dataclass(frozen=True)
@@ -876,6 +881,7 @@ class PathLayout:
     labels: tuple[str, ...]  # in path_terms order
     ends: tuple[float, ...]  # each path's last value, axes points from the bottom
     placed: tuple[float, ...]  # each label's centre, axes points from the bottom
+    colours: tuple[int, ...]  # index into `PATH_COLOURS`: neighbouring labels never share one
     offset: float  # points right of the lines' ends
     end_x: float  # where the lines end, axes fraction
     axes: tuple[float, float]  # axes width and height, points
@@ -899,7 +905,8 @@ def path_layout(result: Drawable) -> PathLayout:
     ratio = (strong / weak) ** 0.05 if weak > 0 else 1.05  # matplotlib's 5% margin, on the log axis
     xlim = (strong * max(ratio, 1.05 ** 0.5), weak / max(ratio, 1.05 ** 0.5))
 
-    margins = Margins(right=_text_width(list(texts), size=PATH_LABEL_SIZE) + 0.2
+    # room on the left for signed tick labels ("−0.75") beside the axis label
+    margins = Margins(left=0.78, right=_text_width(list(texts), size=PATH_LABEL_SIZE) + 0.2
                       + (PATH_LEADER_OFFSET - PATH_LABEL_OFFSET) / 72)
     height = max(3.4, len(texts) * PATH_LABEL_GAP / 72 + margins.bottom + margins.top)
     axes_height = (height - margins.bottom - margins.top) * 72
@@ -908,7 +915,8 @@ def path_layout(result: Drawable) -> PathLayout:
     placed = tuple(spread_labels(list(ends), PATH_LABEL_GAP, 0.0, axes_height))
     moved = any(abs(p - e) > 0.5 for p, e in zip(placed, ends, strict=True))
     if not moved:
-        margins = Margins(right=margins.right - (PATH_LEADER_OFFSET - PATH_LABEL_OFFSET) / 72)
+        margins = dataclasses.replace(
+            margins, right=margins.right - (PATH_LEADER_OFFSET - PATH_LABEL_OFFSET) / 72)
 
     def x(alpha: float) -> float:  # axes fraction; the axis runs from strong to weak penalty
         return math.log(xlim[0] / alpha) / math.log(xlim[0] / xlim[1])
@@ -922,7 +930,9 @@ def path_layout(result: Drawable) -> PathLayout:
     legend = place_legend([_alpha_used(cv.alpha)], segments, (6.4, height), margins,
                           corners=("upper left", "lower left", "upper right", "lower right"))
     axes_width = (6.4 - margins.left - margins.right) * 72
-    return PathLayout(xlim, ylim, texts, ends, placed,
+    by_height = sorted(range(len(placed)), key=lambda j: placed[j])
+    colours = tuple(by_height.index(j) % len(PATH_COLOURS) for j in range(len(placed)))
+    return PathLayout(xlim, ylim, texts, ends, placed, colours,
                       PATH_LEADER_OFFSET if moved else PATH_LABEL_OFFSET,
                       x(cv.alphas[-1]) if cv.alphas else 1.0, (axes_width, axes_height), legend)
 
@@ -938,7 +948,8 @@ def path_plot(result: Drawable) -> bytes:
         # arrow measures its text at draw time, and took the figure 15% longer to draw)
         (width, height), x = layout.axes, layout.end_x
         for j, label in enumerate(layout.labels):
-            line = ax.plot(cv.alphas, [row[j] for row in cv.path], linewidth=1.2)[0]
+            line = ax.plot(cv.alphas, [row[j] for row in cv.path], linewidth=1.2,
+                           color=PATH_COLOURS[layout.colours[j]])[0]
             end, placed = layout.ends[j] / height, layout.placed[j] / height
             ax.text(x + layout.offset / width, placed, label, fontsize=PATH_LABEL_SIZE, va="center",
                     color=line.get_color(), transform=ax.transAxes, clip_on=False)
