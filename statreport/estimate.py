@@ -18,7 +18,7 @@ import numpy as np
 
 from .design import Design
 from .errors import FitError, option
-from .result import ReportWarning
+from .result import ReportWarning, term_namer
 from .separation import Separation, detect_separation, looks_separated
 
 MAX_NEWTON_ITERATIONS = 50
@@ -204,7 +204,8 @@ def fit_mle(design: Design) -> Estimate:
             separation = detect_separation(design.X, design.y, design.column_names)
         if separation.kind != "unknown":  # the LP decided: its verdict replaces statsmodels' hint
             found = [w for w in found if w.code != "perfect_separation"]
-        shown = _term_list([t for t in separation.terms if t != "Intercept"] or separation.terms)
+        name = term_namer(design.categoricals)  # 'site: E', not 'C(site)[T.E]'
+        shown = _term_list([name(t) for t in separation.terms if t != "Intercept"] or separation.terms)
         if separation.kind == "complete":
             raise FitError(
                 f"complete separation: {shown} {'predicts' if shown.count(chr(39)) == 2 else 'predict'} "

@@ -8,6 +8,7 @@ dictionary, the HTML) are built on request and never cached on the object.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, overload
@@ -41,6 +42,43 @@ class CategoricalInfo:
 def levels_by_column(categoricals: tuple[CategoricalInfo, ...]) -> dict[str, tuple[CategoricalInfo, str]]:
     """Map each dummy column name to its categorical and level."""
     return {cat.column(level): (cat, level) for cat in categoricals for level in cat.levels}
+
+
+def term_namer(categoricals: tuple[CategoricalInfo, ...]) -> Callable[[str], str]:
+    """A function naming design columns for readers: ``site: E`` for the dummy column
+    ``C(site)[T.E]``, ``x × group: a`` for the interaction column ``x:C(group)[T.a]``;
+    other columns keep their names."""
+    dummies = {column: f"{cat.variable}: {level}"
+               for column, (cat, level) in levels_by_column(categoricals).items()}
+
+    def name(term: str) -> str:
+        if term in dummies:
+            return dummies[term]
+        factors = _interaction_factors(term)
+        if len(factors) > 1 and any(f in dummies for f in factors):
+            return " \u00d7 ".join(dummies.get(f, f) for f in factors)
+        return term
+
+    return name
+
+
+def _interaction_factors(term: str) -> list[str]:
+    """``x:C(g)[T.a:b]`` -> ``['x', 'C(g)[T.a:b]']``: split at the colons outside
+    brackets, parentheses and quotes."""
+    parts, depth, quote, start = [], 0, "", 0
+    for i, char in enumerate(term):
+        if quote:
+            quote = "" if char == quote else quote
+        elif char in "'\"`":
+            quote = char
+        elif char in "([{":
+            depth += 1
+        elif char in ")]}":
+            depth -= 1
+        elif char == ":" and depth == 0:
+            parts.append(term[start:i])
+            start = i + 1
+    return [*parts, term[start:]]
 
 
 @dataclass(frozen=True)

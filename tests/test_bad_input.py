@@ -482,7 +482,7 @@ def test_quasi_separation_is_shown_prominently(tmp_path, capsys):
     assert code == 0
     html = (tmp_path / "out" / "r.html").read_text()
     alert = html[html.index('role="alert"'): html.index("</section>")]
-    assert "quasi-complete separation" in alert and "g[T.c]" in alert
+    assert "quasi-complete separation" in alert and "along &#39;g: c&#39;" in alert  # level c of g
     import json
 
     document = json.loads((tmp_path / "out" / "r.json").read_text())

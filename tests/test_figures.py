@@ -204,6 +204,12 @@ def test_fit_label_shortens_the_middle_of_what_two_lines_cannot_hold():
     one = figures.fit_label(text, 2.3, lines=1, size=7)
     assert "\n" not in one and one.startswith("region:") and one.endswith("(urban core)")
     assert _lines_fit(one, 2.3, size=7)
+    long = "regional health authority district of residence: district number 01 (north)"
+    for label in (figures.fit_label(long, 1.6), figures.fit_label(long, 2.0, lines=1, size=7)):
+        before, after = label.split(figures.ELLIPSIS)  # the ellipsis stands for whole words
+        before = before.split("\n")[-1]
+        assert long.endswith(after) and not long[len(long) - len(after) - 1].isalnum(), label
+        assert long[long.index(before) + len(before)] == " ", label
     word = figures.fit_label("x" * 90, 3.0)  # one word: cut inside it
     assert word.count("\n") == 1 and _lines_fit(word, 3.0)
 

@@ -114,9 +114,10 @@ def test_penalized_report_shows_no_inference():
     from statreport.report.html import render_html
 
     html = render_html(result, with_figures=False)
-    main_table = html[html.index("<h2>Coefficients (penalized)</h2>"):html.index("<h2>Model fit (penalized estimate)</h2>")]
+    fit_heading = "<h2>Model fit (penalized estimate)</h2>"
+    main_table = html[html.index("<h2>Coefficients (penalized)</h2>"):html.index(fit_heading)]
     assert "P&gt;|z|" not in main_table and "CI" not in main_table
-    model_fit = html[html.index("<h2>Model fit (penalized estimate)</h2>"):]
+    model_fit = html[html.index(fit_heading):]
     model_fit = model_fit[:model_fit.index("</section>")]
     # no LR test, AIC or BIC, and no residual df: they assume maximum likelihood and p parameters
     labels = re.findall(r'<td class="label">([^<]*)</td>', model_fit)

@@ -240,3 +240,23 @@ def test_settings_and_tolerances_are_written_without_padding():
     assert "alpha 0.02 (given)" in text  # not 0.020000
     assert "glmnet lambda = 0.02; scikit-learn C = 5 " in text  # C = 1 / (10 rows x 0.02), not 5.000000
     assert "(tolerance 1×10⁻⁵)" in text
+
+
+def test_level_and_interaction_columns_are_named_for_readers():
+    from statreport.report.figures import forest_labels
+    from statreport.result import CategoricalInfo, term_namer
+
+    group = CategoricalInfo(term="C(group)", variable="group", levels=("a", "b:c"), reference="a")
+    name = term_namer((group,))
+    assert name("C(group)[T.b:c]") == "group: b:c"
+    assert name("x:C(group)[T.b:c]") == "x \u00d7 group: b:c"  # the colon inside the brackets stays
+    assert name("x:z") == "x:z" and name("I(x ** 2)") == "I(x ** 2)"  # no level: as written
+
+    rng = np.random.default_rng(9)
+    frame = pd.DataFrame({"x": rng.normal(size=300), "group": rng.choice(["ctrl", "treat"], 300)})
+    frame["y"] = (rng.random(300) < 0.5).astype(int)
+    result = statreport.fit("y ~ x * C(group)", frame)
+    assert [row.term for row in result.coefficient_rows][-1] == "x:C(group)[T.treat]"
+    text = _text(render_html(result, with_figures=False))
+    assert "x \u00d7 group: treat" in text and "x:C(group)" not in text.split("Data and provenance")[0]
+    assert forest_labels(result).labels[-1] == "x \u00d7 group: treat"

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from functools import lru_cache, partial
 from typing import Any
 
-from ..result import Coefficient, FigureInputs, FitResult, levels_by_column
+from ..result import Coefficient, FigureInputs, FitResult, term_namer
 from . import formatting, labels
 
 #: What a figure is drawn from: a whole result, or the part of it known before its cross-check.
@@ -144,8 +144,18 @@ def fit_label(text: str, width: float, *, lines: int = 2, size: float | None = N
         return "\n".join(_wrap(text, high, size))
     if lines == 1:
         return _ellipsize_middle(text, width, size)
-    tail = _longest_fitting(ELLIPSIS + text, width, size, from_end=True)
-    return "\n".join(wrapped[: lines - 1] + [ELLIPSIS + text[len(text) - tail:].lstrip()])
+    tail = _word_start(text, len(text) - _longest_fitting(ELLIPSIS + text, width, size, from_end=True))
+    return "\n".join(wrapped[: lines - 1] + [ELLIPSIS + text[tail:].lstrip()])
+
+
+def _word_start(text: str, start: int) -> int:
+    """``start``, moved on to the next word's start if it falls inside a word
+    (unless that word runs to the end): an ellipsis then stands for whole words."""
+    if start == 0 or not text[start - 1].isalnum() or not text[start].isalnum():
+        return start
+    following = _BREAK_AFTER.match(text, start)
+    end = following.end() if following else start
+    return end if end < len(text) else start
 
 
 def _line_width(text: str, size: float | None) -> float:
@@ -208,14 +218,17 @@ def _ellipsize_middle(text: str, width: float, size: float | None) -> str:
             low = middle
         else:
             high = middle - 1
-    return text[:low].rstrip() + ELLIPSIS + text[len(text) - low:].lstrip()
+    head = low
+    while 0 < head < len(text) and text[head - 1].isalnum() and text[head].isalnum():
+        head -= 1  # end the start at a word's end too, if there is one
+    return (text[:head or low].rstrip() + ELLIPSIS
+            + text[_word_start(text, len(text) - low):].lstrip())
 
 
 def term_labels(result: Drawable) -> dict[str, str]:
     """Readable labels for design columns: 'party: weak democrat' for a dummy column."""
-    mapping = {column: f"{cat.variable}: {level}"
-               for column, (cat, level) in levels_by_column(result.model.categoricals).items()}
-    return {row.term: mapping.get(row.term, row.term) for row in result.coefficient_rows}
+    name = term_namer(result.model.categoricals)
+    return {row.term: name(row.term) for row in result.coefficient_rows}
 
 
 #: The forest plot's term labels take at most this width (inches, of the figure's 6.4)

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from .._version import __version__
 from ..errors import RenderError
-from ..result import FitResult, levels_by_column
+from ..result import FitResult, levels_by_column, term_namer
 from . import formatting, labels
 from .per_unit import small_unit_terms
 
@@ -85,10 +85,11 @@ def display_rows(
     the level ``weak democrat`` under the heading ``party (reference: independent)``.
     """
     level_of = levels_by_column(result.model.categoricals)
+    name = term_namer(result.model.categoricals)
     rows: list[dict[str, Any]] = []
     current = None
     for row in result.coefficient_rows if coefficients is None else coefficients:
-        cat, level = level_of.get(row.term, (None, row.term))
+        cat, level = level_of.get(row.term, (None, name(row.term)))
         if cat is not None and cat is not current:
             rows.append({"heading": f"{cat.variable} (reference: {cat.reference})", "row": None})
         current = cat
@@ -128,6 +129,7 @@ def render_html(
             small_units=small_unit_terms(result),
             forest_withheld=forest_withheld(result),
             failed_crosscheck=not result.crosscheck.passed,
+            term_label=term_namer(result.model.categoricals),
         )
     )
 
