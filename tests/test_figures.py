@@ -583,3 +583,14 @@ def test_the_histogram_legend_goes_below_when_both_upper_corners_hold_data(monke
     assert place.corner == figures.BELOW and place.size[1] > figures.SQUARE[1]
     rare = statreport.fit("poor_health ~ disea + physlm + mdvis", EXAMPLES / "randhie.csv", threshold=0.1)
     assert figures.probability_legend(rare).corner == "upper right"
+
+
+def test_figures_write_counts_as_the_tables_do(monkeypatch):
+    # thousands with a thin space, as the report's tables: "1 630", not "1,630"
+    randhie = statreport.fit("poor_health ~ disea + physlm + mdvis", EXAMPLES / "randhie.csv", threshold=0.1)
+    c = randhie.classification
+    figure, _ = _drawn(figures.confusion_plot, randhie, monkeypatch)
+    texts = [t.get_text().split("\n")[0] for t in figure.axes[0].texts]
+    assert texts == [f"{n:,}".replace(",", "\u2009") for n in (c.tn, c.fp, c.fn, c.tp)]
+    legend = figures._probability_labels(randhie)
+    assert legend[0].endswith(f"n = {c.tn + c.fp:,}".replace(",", "\u2009"))

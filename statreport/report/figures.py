@@ -645,8 +645,8 @@ def _probability_labels(result: Drawable) -> tuple[str, str, str]:
     assert result.figures is not None
     hist = result.figures.histogram
     threshold = result.classification.threshold
-    return (f"observed {result.model.non_event_label}, n = {sum(hist.non_events):,}",
-            f"observed {result.model.event_label}, n = {sum(hist.events):,}",
+    return (f"observed {result.model.non_event_label}, n = {formatting.integer(sum(hist.non_events))}",
+            f"observed {result.model.event_label}, n = {formatting.integer(sum(hist.events))}",
             f"threshold {threshold:g}" if hist.edges[0] <= threshold <= hist.edges[-1]
             else f"threshold {threshold:g} (off the axis)")
 
@@ -690,8 +690,8 @@ def confusion_plot(result: Drawable) -> bytes:
             for j in range(2):
                 share = counts[i][j] / total
                 dark = counts[i][j] > 0.55 * max(max(row) for row in counts)
-                ax.text(j, i, f"{counts[i][j]:,}\n{share:.1%}", ha="center", va="center",
-                        color="white" if dark else INK, fontsize=10)
+                ax.text(j, i, f"{formatting.integer(counts[i][j])}\n{share:.1%}", ha="center",
+                        va="center", color="white" if dark else INK, fontsize=10)
         ax.set_xticks([0, 1], ["0", "1"])
         ax.set_yticks([0, 1], ["0", "1"])
         ax.set_xlabel("Predicted")
