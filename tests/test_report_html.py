@@ -260,3 +260,18 @@ def test_level_and_interaction_columns_are_named_for_readers():
     text = _text(render_html(result, with_figures=False))
     assert "x \u00d7 group: treat" in text and "x:C(group)" not in text.split("Data and provenance")[0]
     assert forest_labels(result).labels[-1] == "x \u00d7 group: treat"
+
+
+def test_a_separated_terms_row_shows_where_it_tends_not_where_newton_stopped():
+    from conftest import GLM_REFERENCE, statreport_warnings_only
+
+    with statreport_warnings_only():
+        result = statreport.fit("y ~ age + C(site)", GLM_REFERENCE / "separation" / "site_separation.csv")
+    separated = [row for row in result.coefficient_rows if row.separated]
+    assert separated and all(row.estimate < -10 for row in separated)  # sites without events
+    html = render_html(result, with_figures=False)
+    for row in separated:
+        cells = html[html.index(f'title="{row.term}"'):]
+        cells = re.findall(r'<td class="num">([^<]*)</td>', cells[:cells.index("</tr>")])
+        assert cells[0] == "\u2192 \u2212\u221e" and cells[-3] == "\u2192 0"
+        assert f"{row.estimate:.4f}".replace("-", "\u2212") not in html

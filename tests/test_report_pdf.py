@@ -271,3 +271,14 @@ def test_a_short_coefficient_table_is_not_split_across_pages():
                        with_figures=False)
     assert '<table class="coefficients short">' in short
     assert '<table class="coefficients">' in long
+
+
+def test_a_short_table_that_fits_stays_on_its_page_with_its_notes():
+    # keeping tables whole must not push a section that fits to the next page
+    from conftest import GLM_REFERENCE, statreport_warnings_only
+
+    with statreport_warnings_only():
+        result = statreport.fit("y ~ age + C(site)", GLM_REFERENCE / "separation" / "site_separation.csv")
+    pages = [page.extract_text() for page in PdfReader(io.BytesIO(result.to_pdf())).pages]
+    assert "Coefficients" in pages[0] and "site11" in pages[0]  # the whole table, on page 1
+    assert "Separated term" in pages[0]  # and the note under it
