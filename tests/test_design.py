@@ -239,3 +239,15 @@ def test_arrow_dictionaries_decimals_and_times_are_read_by_their_values():
                       dtype=pd.ArrowDtype(pa.time64("us")))
     with pytest.raises(DataError, match=r"^column 'when' holds dates, times or durations"):
         statreport.fit("y ~ age + when", frame.assign(when=clock))
+
+
+def test_missing_values_are_listed_outcome_first_then_as_the_formula_names_the_columns():
+    rng = np.random.default_rng(2)
+    frame = pd.DataFrame({name: rng.normal(size=60) for name in ("x10", "x2", "x1", "age")})
+    frame["region"] = rng.choice(["a", "b"], 60)
+    frame["y"] = (rng.random(60) < 0.5).astype(int)
+    frame.loc[0, "x10"] = np.nan
+    with pytest.warns(statreport.StatReportWarning, match="rows_dropped"):
+        result = statreport.fit("y ~ x1 + x2 + x10 + I(age ** 2) + C(region)", frame)
+    assert [name for name, _ in result.data.dropped_by_column] == ["y", "x1", "x2", "x10", "age", "region"]
+    assert dict(result.data.dropped_by_column)["x10"] == 1
