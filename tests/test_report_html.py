@@ -275,3 +275,13 @@ def test_a_separated_terms_row_shows_where_it_tends_not_where_newton_stopped():
         cells = re.findall(r'<td class="num">([^<]*)</td>', cells[:cells.index("</tr>")])
         assert cells[0] == "\u2192 \u2212\u221e" and cells[-3] == "\u2192 0"
         assert f"{row.estimate:.4f}".replace("-", "\u2212") not in html
+
+
+def test_spline_columns_are_said_to_be_read_together():
+    rng = np.random.default_rng(12)
+    frame = pd.DataFrame({"x": rng.normal(size=400), "z": rng.normal(size=400)})
+    frame["y"] = (rng.random(400) < 1 / (1 + np.exp(-frame["x"] ** 2 + 1))).astype(int)
+    text = _text(render_html(statreport.fit("y ~ bs(x, df=4) + z", frame), with_figures=False))
+    assert "bs(x, df=4) is a basis of several columns: each coefficient and odds ratio belongs" in text
+    plain = _text(render_html(statreport.fit("y ~ x + z", frame), with_figures=False))
+    assert "is a basis" not in plain

@@ -97,6 +97,15 @@ def display_rows(
     return rows
 
 
+_BASIS_COLUMN = re.compile(r"^((?:bs|cr|cs|cc|poly)\(.*\))\[\d+\]$")
+
+
+def basis_terms(result: FitResult) -> list[str]:
+    """The spline and polynomial terms (``bs(x, df=4)``) whose columns the table lists one by one."""
+    found = (_BASIS_COLUMN.match(row.term) for row in result.coefficient_rows)
+    return list(dict.fromkeys(match.group(1) for match in found if match))
+
+
 def render_html(
     result: FitResult,
     *,
@@ -130,6 +139,7 @@ def render_html(
             forest_withheld=forest_withheld(result),
             failed_crosscheck=not result.crosscheck.passed,
             term_label=term_namer(result.model.categoricals),
+            basis_terms=basis_terms(result),
         )
     )
 
