@@ -282,3 +282,11 @@ def test_a_short_table_that_fits_stays_on_its_page_with_its_notes():
     pages = [page.extract_text() for page in PdfReader(io.BytesIO(result.to_pdf())).pages]
     assert "Coefficients" in pages[0] and "site11" in pages[0]  # the whole table, on page 1
     assert "Separated term" in pages[0]  # and the note under it
+
+
+def test_the_prediction_figures_fill_the_classification_page(anes_pdf):
+    # two rows of two: the first row shares the classification table's page (one 2 x 2
+    # grid went whole to the next page and left that one more than half blank)
+    pages = [page.extract_text() for page in anes_pdf.pages]
+    (classification,) = [text for text in pages if "Classification at threshold" in text]
+    assert "ROC curve." in classification and "Calibration." in classification
