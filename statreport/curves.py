@@ -62,13 +62,13 @@ def figure_data(
 ) -> FigureData:
     """Everything the figures draw, from the fitted model (``roc`` from `full_roc`)."""
     calibration = calibration_bins(ranked)
-    span = probability_span(ranked, calibration)
+    ends = [float(p) for p in ranked.probabilities[[0, -1]]] if ranked.probabilities.size else []
     return FigureData(
         roc=thin_roc(*roc),
         calibration=calibration,
-        histogram=probability_histogram(ranked.y, ranked.probabilities, span),
+        histogram=probability_histogram(ranked.y, ranked.probabilities, probability_span(ends)),
         effect=effect_curve(design, params, threshold=threshold),
-        span=span,
+        span=probability_span([*ends, *(b.observed_rate for b in calibration)]),
     )
 
 
@@ -77,14 +77,13 @@ def figure_data(
 SPAN_ENDS = (0.01, 0.02, 0.05, 0.1, 0.2, 0.5)
 
 
-def probability_span(ranked: Ranked, calibration: tuple[CalibrationBin, ...]) -> tuple[float, float]:
-    """The probability range the calibration and histogram axes show: [0, 1], or from 0 to
-    the first of `SPAN_ENDS` that clears the largest prediction and observed group rate
-    by 5% (and likewise down from 1), so that the points are not crowded into a corner."""
-    if ranked.probabilities.size == 0:
+def probability_span(values: list[float]) -> tuple[float, float]:
+    """The probability range an axis shows for ``values``: [0, 1], or from 0 to the first
+    of `SPAN_ENDS` that clears the largest value by 5% (and likewise down from 1), so
+    that the values are not crowded into a corner."""
+    if len(values) == 0:
         return 0.0, 1.0
-    high = max(float(ranked.probabilities[-1]), *(b.observed_rate for b in calibration))
-    low = min(float(ranked.probabilities[0]), *(b.observed_rate for b in calibration))
+    low, high = min(values), max(values)
     top = next((end for end in SPAN_ENDS if high * 1.05 <= end), 1.0)
     bottom = 1.0 - next((end for end in SPAN_ENDS if (1.0 - low) * 1.05 <= end), 1.0)
     return bottom, top

@@ -81,7 +81,7 @@ def build_design(
         check_text_columns,
     )
 
-    columns = _in_formula_order(formula)
+    columns = list(formula.column_order)  # the missing-values table lists them so
     n_read = len(frame)
     if n_read == 0:
         raise DataError("the data have no rows")
@@ -146,16 +146,6 @@ def _sparse_references(
                 f"C({c.variable}, Treatment({common!r})) ({counts[common]} rows)",
             ))
     return found
-
-
-def _in_formula_order(formula: ParsedFormula) -> list[str]:
-    """The formula's columns, the outcome's first, then as the formula first names them
-    (the missing-values table lists x1, x2, ..., x10, not x1, x10, x2)."""
-    def first_use(column: str) -> tuple[bool, int, str]:
-        found = re.search(rf"(?<![\w.`]){re.escape(column)}(?![\w`])|`{re.escape(column)}`", formula.text)
-        return column not in formula.outcome_columns, found.start() if found else len(formula.text), column
-
-    return sorted(formula.columns, key=first_use)
 
 
 def _drop_incomplete(

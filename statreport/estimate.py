@@ -205,10 +205,11 @@ def fit_mle(design: Design) -> Estimate:
         if separation.kind != "unknown":  # the LP decided: its verdict replaces statsmodels' hint
             found = [w for w in found if w.code != "perfect_separation"]
         name = term_namer(design.categoricals)  # 'site: E', not 'C(site)[T.E]'
-        shown = _term_list([name(t) for t in separation.terms if t != "Intercept"] or separation.terms)
+        terms = [name(t) for t in separation.terms if t != "Intercept"] or list(separation.terms)
+        shown = _term_list(terms)
         if separation.kind == "complete":
             raise FitError(
-                f"complete separation: {shown} {'predicts' if shown.count(chr(39)) == 2 else 'predict'} "
+                f"complete separation: {shown} {'predicts' if len(terms) == 1 else 'predict'} "
                 f"'{design.outcome}' perfectly, so the "
                 "maximum-likelihood estimates do not exist (they are infinite); remove or merge "
                 f"those terms, or fit with a penalty (e.g. {option('--penalty', 'l2')} "

@@ -21,6 +21,7 @@ class ParsedFormula:
     lhs: Any  # formulaic.Formula for the left-hand side
     outcome_columns: frozenset[str]
     columns: frozenset[str]
+    column_order: tuple[str, ...]  # the columns as the formula first names them, the outcome's first
     plain_columns: frozenset[str]  # predictors used as they are
     categorical_columns: frozenset[str]  # predictors wrapped in C(...)
     allow_python: bool = False
@@ -38,7 +39,7 @@ def parse_formula(text: str, *, allow_python: bool = False) -> ParsedFormula:
         If the formula does not parse, is not on the allow-list, or does not
         have exactly one outcome.
     """
-    outcome_columns, columns = _columns(text, allow_python=allow_python)
+    outcome_columns, column_order = _columns(text, allow_python=allow_python)
     from formulaic import Formula
 
     from .formula_safety import check_factors
@@ -64,7 +65,8 @@ def parse_formula(text: str, *, allow_python: bool = False) -> ParsedFormula:
         rhs=rhs,
         lhs=lhs,
         outcome_columns=outcome_columns,
-        columns=columns,
+        columns=frozenset(column_order),
+        column_order=column_order,
         plain_columns=frozenset(
             str(f.expr) for term in rhs for f in term.factors if f.eval_method.name == "LOOKUP"
         ),
@@ -82,11 +84,12 @@ def needed_columns(text: str, *, allow_python: bool = False) -> frozenset[str]:
     be read while formulaic and statsmodels import. Raises `FormulaError` as
     `parse_formula` would for a formula off the allow-list.
     """
-    return _columns(text, allow_python=allow_python)[1]
+    return frozenset(_columns(text, allow_python=allow_python)[1])
 
 
-def _columns(text: str, *, allow_python: bool) -> tuple[frozenset[str], frozenset[str]]:
-    """(outcome columns, all columns) named in the formula, after the allow-list check."""
+def _columns(text: str, *, allow_python: bool) -> tuple[frozenset[str], tuple[str, ...]]:
+    """(outcome columns, all columns in the order the formula first names them), after
+    the allow-list check."""
     if not isinstance(text, str) or not text.strip():
         raise FormulaError("the formula is empty; write it as 'outcome ~ x1 + x2'")
     if "~" not in text:
@@ -97,7 +100,7 @@ def _columns(text: str, *, allow_python: bool) -> tuple[frozenset[str], frozense
 
     outcome_columns, columns = check_formula(text, strict=not allow_python)
     namespace = frozenset(safe_namespace()) | ({"np", "numpy"} if allow_python else frozenset())
-    return outcome_columns - namespace, columns - namespace
+    return frozenset(outcome_columns) - namespace, tuple(c for c in columns if c not in namespace)
 
 
 def _categorical_column(expr: str) -> str | None:

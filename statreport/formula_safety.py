@@ -85,10 +85,11 @@ def safe_namespace() -> dict[str, Any]:
 CONTRASTS = frozenset({"Treatment", "Sum", "Helmert", "Diff", "Poly"})
 
 
-def check_formula(text: str, *, strict: bool = True) -> tuple[frozenset[str], frozenset[str]]:
+def check_formula(text: str, *, strict: bool = True) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """Check ``text`` against the allow-list and return the columns it reads.
 
-    Returns ``(outcome_columns, all_columns)``. With ``strict=False`` nothing is
+    Returns ``(outcome_columns, all_columns)``, each in the order the formula
+    first names them (the outcome's first). With ``strict=False`` nothing is
     rejected (for --allow-python-formula) but the columns are still collected:
     statreport does not rely on formulaic's ``required_variables``, which misses
     columns inside stateful transforms such as ``center(x)``.
@@ -115,7 +116,7 @@ def check_formula(text: str, *, strict: bool = True) -> tuple[frozenset[str], fr
     if "`" in masked:
         raise FormulaError(f"formula '{text}' has an unmatched backtick (`)")
     python = _to_python(masked, text, prefix)
-    found: list[frozenset[str]] = []
+    found: list[tuple[str, ...]] = []
     for side in python:
         try:
             tree = ast.parse(side, mode="eval")
@@ -126,8 +127,8 @@ def check_formula(text: str, *, strict: bool = True) -> tuple[frozenset[str], fr
             ) from exc
         checker = _Checker(side, text, quoted, strict=strict, prefix=prefix)
         checker.visit(tree)
-        found.append(frozenset(checker.columns))
-    return found[0], found[0] | found[1]
+        found.append(tuple(checker.columns))
+    return found[0], tuple(dict.fromkeys(found[0] + found[1]))
 
 
 def _to_python(masked: str, original: str, prefix: str) -> list[str]:
@@ -219,7 +220,7 @@ class _Checker(ast.NodeVisitor):
         self.prefix = prefix
         self.strict = strict
         self.call_stack: list[str] = []
-        self.columns: set[str] = set()
+        self.columns: dict[str, None] = {}  # in the order the formula first names them
 
     def reject(self, node: ast.AST, what: str, instead: str = "") -> None:
         """Refuse ``node``: say what it is, then ``instead`` (the allowed spelling, when
@@ -276,9 +277,9 @@ class _Checker(ast.NodeVisitor):
             return
         match = re.fullmatch(re.escape(self.prefix) + r"(\d+)_", node.id)
         if match:
-            self.columns.add(self.quoted[int(match.group(1))][1:-1])
+            self.columns.setdefault(self.quoted[int(match.group(1))][1:-1])
         elif not ("C" in self.call_stack and node.id in CONTRASTS):
-            self.columns.add(node.id)
+            self.columns.setdefault(node.id)
 
     def visit_Constant(self, node: ast.Constant) -> None:
         if isinstance(node.value, bool) or not isinstance(node.value, (int, float, str)):
@@ -301,7 +302,7 @@ class _Checker(ast.NodeVisitor):
         for arg in node.args:
             if name in STRING_ARGUMENT_CALLS and isinstance(arg, ast.Constant) and isinstance(arg.value, str):
                 if name == "Q":
-                    self.columns.add(arg.value)
+                    self.columns.setdefault(arg.value)
                 continue
             self.visit(arg)
         for keyword in node.keywords:

@@ -54,7 +54,7 @@ def term_namer(categoricals: tuple[CategoricalInfo, ...]) -> Callable[[str], str
     def name(term: str) -> str:
         if term in dummies:
             return dummies[term]
-        factors = _interaction_factors(term)
+        factors = _interaction_factors(term, dummies)
         if len(factors) > 1 and any(f in dummies for f in factors):
             return " \u00d7 ".join(dummies.get(f, f) for f in factors)
         return term
@@ -62,23 +62,24 @@ def term_namer(categoricals: tuple[CategoricalInfo, ...]) -> Callable[[str], str
     return name
 
 
-def _interaction_factors(term: str) -> list[str]:
-    """``x:C(g)[T.a:b]`` -> ``['x', 'C(g)[T.a:b]']``: split at the colons outside
-    brackets, parentheses and quotes."""
-    parts, depth, quote, start = [], 0, "", 0
-    for i, char in enumerate(term):
-        if quote:
-            quote = "" if char == quote else quote
-        elif char in "'\"`":
-            quote = char
-        elif char in "([{":
-            depth += 1
-        elif char in ")]}":
-            depth -= 1
-        elif char == ":" and depth == 0:
-            parts.append(term[start:i])
-            start = i + 1
-    return [*parts, term[start:]]
+def _interaction_factors(term: str, dummies: dict[str, str] | frozenset[str]) -> list[str]:
+    """``x:C(g)[T.a:b]`` -> ``['x', 'C(g)[T.a:b]']``: the term split at the colons that
+    separate known dummy columns (``dummies``) and plain columns (no brackets or colons), so a
+    level's own colons, quotes and brackets ("Don't know", "a (b") stay in it."""
+    def plain(factor: str) -> bool:
+        return factor in dummies or (factor != "" and not any(c in factor for c in "[:"))
+
+    def split(rest: str) -> list[str] | None:
+        if plain(rest):
+            return [rest]
+        for i, char in enumerate(rest):
+            if char == ":" and plain(rest[:i]):
+                tail = split(rest[i + 1:])
+                if tail is not None:
+                    return [rest[:i], *tail]
+        return None
+
+    return split(term) or [term]
 
 
 @dataclass(frozen=True)
@@ -243,7 +244,7 @@ class FigureData:
     calibration: tuple[CalibrationBin, ...]
     histogram: ProbabilityHistogram
     effect: EffectCurve | None
-    span: tuple[float, float] = (0.0, 1.0)  # the probability axes' range (calibration, histogram)
+    span: tuple[float, float] = (0.0, 1.0)  # the calibration plot's axes (the histogram's: its edges)
 
 
 @dataclass(frozen=True)

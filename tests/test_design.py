@@ -251,3 +251,8 @@ def test_missing_values_are_listed_outcome_first_then_as_the_formula_names_the_c
         result = statreport.fit("y ~ x1 + x2 + x10 + I(age ** 2) + C(region)", frame)
     assert [name for name, _ in result.data.dropped_by_column] == ["y", "x1", "x2", "x10", "age", "region"]
     assert dict(result.data.dropped_by_column)["x10"] == 1
+    from statreport.formula import parse_formula
+
+    # function names and quoted levels are not columns' first uses
+    assert parse_formula("y ~ C(g, Treatment('z')) + x + z").column_order == ("y", "g", "x", "z")
+    assert parse_formula("y ~ log(x) + z + log").column_order == ("y", "x", "z", "log")

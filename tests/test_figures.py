@@ -109,19 +109,31 @@ def test_histogram_counts_every_observation():
     assert hist.edges[0] == 0.0 and hist.edges[-1] == 1.0
 
 
-def test_probability_axes_stop_where_the_predictions_and_group_rates_do():
+def test_probability_axes_stop_where_the_values_do():
     from statreport.curves import probability_span
 
-    def span(p, y):
-        ranked = rank(np.asarray(y, dtype=float), np.asarray(p))
-        return probability_span(ranked, calibration_bins(ranked))
+    assert probability_span([0.001, 0.03]) == (0.0, 0.05)  # 0.03 x 1.05 <= 0.05
+    assert probability_span([0.001, 0.03, 0.25]) == (0.0, 0.5)  # 0.25 x 1.05 > 0.2
+    assert probability_span([0.97, 0.999]) == (0.95, 1.0)  # a very common outcome
+    assert probability_span([0.1, 0.9]) == (0.0, 1.0)
+    assert probability_span([]) == (0.0, 1.0)
 
-    p = np.linspace(0.001, 0.03, 400)  # 10 groups of 40 rows
-    one_each = np.arange(400) % 40 == 0  # a rate of 1/40 in every group
-    assert span(p, one_each) == (0.0, 0.05)  # 0.03 x 1.05 <= 0.05
-    assert span(p, np.arange(400) < 10) == (0.0, 0.5)  # the first group's rate, 10/40, shows too
-    assert span(1 - p, ~one_each) == (0.95, 1.0)  # a very common outcome
-    assert span(np.linspace(0.1, 0.9, 400), one_each) == (0.0, 1.0)
+
+def test_the_calibration_axes_make_room_for_group_rates_and_the_histogram_does_not():
+    rng = np.random.default_rng(6)
+    x = np.sort(rng.uniform(-1, 1, 400))
+    frame = pd.DataFrame({"x": x, "y": (np.arange(400) % 40 == 0).astype(int)})  # 10 events, 2.5%
+    frame.loc[[1, 2, 3, 4, 5, 6, 7, 8, 9, 10], "y"] = 1  # the lowest x: a group rate near 1/4
+    result = statreport.fit("y ~ x", frame)
+    rates = [b.observed_rate for b in result.figures.calibration]
+    assert max(rates) > 0.2 and result.figures.span == (0.0, 0.5)
+    hist = result.figures.histogram
+    assert hist.edges[-1] < 0.5  # the predictions alone
+    captions = {key: caption for key, _, caption, _ in figures.figure_plan(result)}
+    assert captions["calibration"].endswith(
+        "Both axes run from 0 to 0.5, the range of the predictions and the groups' event rates.")
+    assert captions["probabilities"].endswith(f"The axis runs from 0 to {hist.edges[-1]:g}, the range of "
+                                              "the predictions.")
 
 
 def test_a_rare_outcomes_histogram_and_calibration_fill_their_axes(monkeypatch):
@@ -139,7 +151,8 @@ def test_a_rare_outcomes_histogram_and_calibration_fill_their_axes(monkeypatch):
     (ax,) = figure.axes
     assert ax.get_xlim() == (0.0, 0.05)
     captions = {key: caption for key, _, caption, _ in figures.figure_plan(result)}
-    assert captions["calibration"].endswith("Both axes run from 0 to 0.05, the range of the predictions.")
+    assert captions["calibration"].endswith(
+        "Both axes run from 0 to 0.05, the range of the predictions and the groups' event rates.")
     assert "from 0 to" not in dict((k, c) for k, _, c, _ in figures.figure_plan(
         statreport.fit("y ~ x", EXAMPLES / "tutorial.csv")))["calibration"]
 
@@ -209,6 +222,7 @@ def test_fit_label_shortens_the_middle_of_what_two_lines_cannot_hold():
         before, after = label.split(figures.ELLIPSIS)  # the ellipsis stands for whole words
         assert long.endswith(after) and not long[len(long) - len(after) - 1].isalnum(), label
         assert long[len(before.replace("\n", " ").rstrip())] == " ", label
+    assert figures.fit_label("regional health authority", 0.1, lines=1, size=7) == figures.ELLIPSIS
     word = figures.fit_label("x" * 90, 3.0)  # one word: cut inside it
     assert word.count("\n") == 1 and _lines_fit(word, 3.0)
 

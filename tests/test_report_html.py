@@ -246,10 +246,14 @@ def test_level_and_interaction_columns_are_named_for_readers():
     from statreport.report.figures import forest_labels
     from statreport.result import CategoricalInfo, term_namer
 
-    group = CategoricalInfo(term="C(group)", variable="group", levels=("a", "b:c"), reference="a")
+    group = CategoricalInfo(term="C(group)", variable="group", reference="a",
+                            levels=("a", "b:c", "Don't know", "c (d", "[e"))
     name = term_namer((group,))
     assert name("C(group)[T.b:c]") == "group: b:c"
     assert name("x:C(group)[T.b:c]") == "x \u00d7 group: b:c"  # the colon inside the brackets stays
+    assert name("C(group)[T.b:c]:x:z") == "group: b:c \u00d7 x \u00d7 z"
+    for level in ("Don't know", "c (d", "[e"):  # quotes and brackets inside a level
+        assert name(f"C(group)[T.{level}]:x") == f"group: {level} \u00d7 x"
     assert name("x:z") == "x:z" and name("I(x ** 2)") == "I(x ** 2)"  # no level: as written
 
     rng = np.random.default_rng(9)
@@ -283,5 +287,7 @@ def test_spline_columns_are_said_to_be_read_together():
     frame["y"] = (rng.random(400) < 1 / (1 + np.exp(-frame["x"] ** 2 + 1))).astype(int)
     text = _text(render_html(statreport.fit("y ~ bs(x, df=4) + z", frame), with_figures=False))
     assert "bs(x, df=4) is a basis of several columns: each coefficient and odds ratio belongs" in text
+    interaction = _text(render_html(statreport.fit("y ~ bs(x, df=3):z + z", frame), with_figures=False))
+    assert "bs(x, df=3) is a basis of several columns" in interaction
     plain = _text(render_html(statreport.fit("y ~ x + z", frame), with_figures=False))
     assert "is a basis" not in plain

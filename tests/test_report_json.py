@@ -98,11 +98,10 @@ def test_without_a_path_the_writers_return_the_report(tmp_path):
 
 
 def test_the_writers_write_to_open_files(tmp_path):
+    import codecs
     import io
+    import tempfile
 
-    from conftest import EXAMPLES
-
-    import statreport
     from statreport.errors import UsageError
 
     result = statreport.fit("y ~ x", EXAMPLES / "tutorial.csv")
@@ -120,3 +119,15 @@ def test_the_writers_write_to_open_files(tmp_path):
     assert (tmp_path / "r.pdf").read_bytes().startswith(b"%PDF-")
     with pytest.raises(UsageError, match="binary mode"):
         result.to_pdf(io.StringIO())
+    with tempfile.NamedTemporaryFile("w+", encoding="utf-8") as wrapped:  # text, not a TextIOBase
+        result.to_json(wrapped)
+        wrapped.seek(0)
+        assert json.loads(wrapped.read()) == result.to_dict()
+        with pytest.raises(UsageError, match="binary mode"):
+            result.to_pdf(wrapped)
+    encoded = io.BytesIO()
+    result.to_html(codecs.getwriter("utf-8")(encoded))  # takes str
+    assert encoded.getvalue().decode("utf-8") == result.to_html()
+    with open(tmp_path / "ascii.html", "w", encoding="ascii") as narrow, \
+            pytest.raises(UsageError, match="encoding='utf-8'"):
+        result.to_html(narrow)

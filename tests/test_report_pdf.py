@@ -258,10 +258,11 @@ def test_the_cross_check_table_stays_on_one_page_with_its_heading(anes_pdf):
         assert row in pages[on], row
 
 
-def test_a_short_coefficient_table_is_not_split_across_pages():
+def test_a_coefficient_table_of_25_rows_or_fewer_is_marked_short_for_print_css():
     from statreport.report.html import render_html
 
-    # print.css keeps a table marked short whole; 26 rows and more may break across pages
+    # print.css keeps a table marked short whole; 26 rows and more may break across pages.
+    # Rows are coefficients: a categorical's heading row does not count.
     rng = np.random.default_rng(5)
     frame = pd.DataFrame({f"x{i}": rng.normal(size=400) for i in range(25)})
     frame["y"] = (rng.random(400) < 0.4).astype(int)
@@ -271,6 +272,10 @@ def test_a_short_coefficient_table_is_not_split_across_pages():
                        with_figures=False)
     assert '<table class="coefficients short">' in short
     assert '<table class="coefficients">' in long
+    frame["g"] = np.repeat(["a", "b"], 200)
+    with_heading = render_html(statreport.fit("y ~ C(g) + " + " + ".join(f"x{i}" for i in range(23)),
+                                              frame), with_figures=False)
+    assert '<table class="coefficients short">' in with_heading  # 25 coefficients and a heading
 
 
 def test_a_short_table_that_fits_stays_on_its_page_with_its_notes():

@@ -1,6 +1,7 @@
 """Rendering a `FitResult`: JSON, HTML (Jinja2) and PDF (WeasyPrint), written atomically.
 
-The output format comes from the file extension. `write_reports` renders
+The output format comes from the file extension (an open file is given it by
+the caller). `write_reports` renders
 every requested file in memory first and only then writes them, so a
 rendering failure leaves no file behind.
 """
@@ -155,9 +156,23 @@ def write_report(
         return write_atomic(path, render(result, format or format_for(path), page_size=page_size))
     if format is None:
         raise UsageError("writing to an open file needs format= ('html', 'json' or 'pdf')")
-    text = isinstance(target, io.TextIOBase)
+    text = _is_text(target)
     if text and format == "pdf":
-        raise UsageError("a PDF is binary: open the file in binary mode (open(path, 'wb'))")
+        raise UsageError("a PDF is binary: open the file in binary mode (open(path, 'wb'), "
+                         "or sys.stdout.buffer)")
     payload = render(result, format, page_size=page_size)
-    target.write(payload.decode("utf-8") if text else payload)
+    try:
+        target.write(payload.decode("utf-8") if text else payload)
+    except UnicodeEncodeError as exc:
+        raise UsageError(f"the file's encoding ({exc.encoding}) cannot hold the report's characters; "
+                         "open it with encoding='utf-8'") from exc
     return None
+
+
+def _is_text(target: Any) -> bool:
+    """Whether an open file takes str: not a binary stream (BytesIO, open(path, 'wb'),
+    sys.stdout.buffer) and not opened in a mode with 'b'; wrappers such as
+    tempfile.NamedTemporaryFile('w') and codecs writers count as text."""
+    if isinstance(target, (io.RawIOBase, io.BufferedIOBase)):
+        return False
+    return "b" not in str(getattr(target, "mode", ""))

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from functools import lru_cache, partial
 from typing import Any
 
-from ..result import Coefficient, FigureInputs, FitResult, term_namer
+from ..result import Coefficient, FigureInputs, FitResult, ProbabilityHistogram, term_namer
 from . import formatting, labels
 
 #: What a figure is drawn from: a whole result, or the part of it known before its cross-check.
@@ -151,7 +151,7 @@ def fit_label(text: str, width: float, *, lines: int = 2, size: float | None = N
 def _word_start(text: str, start: int) -> int:
     """``start``, moved on to the next word's start if it falls inside a word
     (unless that word runs to the end): an ellipsis then stands for whole words."""
-    if start == 0 or not text[start - 1].isalnum() or not text[start].isalnum():
+    if not 0 < start < len(text) or not text[start - 1].isalnum() or not text[start].isalnum():
         return start
     following = _BREAK_AFTER.match(text, start)
     end = following.end() if following else start
@@ -557,13 +557,13 @@ def roc_plot(result: Drawable) -> bytes:
     return _svg(draw, place.size, place.margins)
 
 
-def _zoomed(result: Drawable, axes: str) -> str:  # "Both axes run", "The axis runs"
-    """A caption's note that the probability axes do not run from 0 to 1."""
-    assert result.figures is not None
-    low, high = result.figures.span
+def _zoomed(span: tuple[float, float], axes: str, of: str) -> str:
+    """A caption's note that a probability axis does not run from 0 to 1 ("Both axes
+    run", "the predictions")."""
+    low, high = span
     if (low, high) == (0.0, 1.0):
         return ""
-    return f" {axes} from {low:g} to {high:g}, the range of the predictions."
+    return f" {axes} from {low:g} to {high:g}, the range of {of}."
 
 
 def _unit_square(figure: Any, diagonal: str, xlabel: str, ylabel: str,
@@ -623,6 +623,11 @@ def _class_shares(result: Drawable) -> tuple[list[float], list[float], float]:
     return non_events, events, (max(non_events + events, default=0.0) or 1.0) * 1.05
 
 
+def _on_axis(threshold: float, hist: ProbabilityHistogram) -> bool:
+    """Whether the histogram's probability axis (its edges) reaches the threshold."""
+    return bool(hist.edges[0] <= threshold <= hist.edges[-1])
+
+
 def probability_legend(result: Drawable) -> LegendPlace:
     """Where the histogram's legend goes: an upper corner clear of both classes' bars
     and the threshold line, else below the axes."""
@@ -634,7 +639,7 @@ def probability_legend(result: Drawable) -> LegendPlace:
     low, high = hist.edges[0], hist.edges[-1]
     edges = [(e - low) / (high - low) for e in hist.edges]  # as fractions of the axis
     segments = [*_bars(edges, [h / top for h in non_events]), *_bars(edges, [h / top for h in events])]
-    if low <= threshold <= high:
+    if _on_axis(threshold, hist):
         at = (threshold - low) / (high - low)
         segments.append((at, 0.0, at, 1.0))
     return place_legend(texts, segments, SQUARE, Margins(), corners=("upper right", "upper left"))
@@ -647,7 +652,7 @@ def _probability_labels(result: Drawable) -> tuple[str, str, str]:
     threshold = result.classification.threshold
     return (f"observed {result.model.non_event_label}, n = {formatting.integer(sum(hist.non_events))}",
             f"observed {result.model.event_label}, n = {formatting.integer(sum(hist.events))}",
-            f"threshold {threshold:g}" if hist.edges[0] <= threshold <= hist.edges[-1]
+            f"threshold {threshold:g}" if _on_axis(threshold, hist)
             else f"threshold {threshold:g} (off the axis)")
 
 
@@ -665,7 +670,7 @@ def probability_plot(result: Drawable) -> bytes:
         # shares within each class, so a rare outcome's distribution is visible too
         ax.stairs(non_events, edges, color=GREY, fill=True, alpha=0.55, label=non_event_label)
         ax.stairs(events, edges, color=BLUE, linewidth=1.5, label=event_label)
-        if edges[0] <= threshold <= edges[-1]:
+        if _on_axis(threshold, hist):
             ax.axvline(threshold, color=ORANGE, linewidth=1.2, label=threshold_label)
         else:  # named in the legend all the same
             ax.plot([], [], color=ORANGE, linewidth=1.2, label=threshold_label)
@@ -1072,11 +1077,14 @@ def figure_plan(result: Drawable) -> FigurePlan:
         ("roc", "ROC curve", "Sensitivity against 1 \u2212 specificity over all thresholds.",
          roc_plot),
         ("calibration", "Calibration", "Observed event rate against mean predicted "
-         f"probability, in groups of equal size ordered by prediction.{_zoomed(result, 'Both axes run')}",
+         "probability, in groups of equal size ordered by prediction."
+         + _zoomed(result.figures.span, "Both axes run", "the predictions and the groups' event rates"),
          calibration_plot),
         ("probabilities", "Predicted probabilities by observed class",
          "Distribution of fitted probabilities within each observed outcome (each class "
-         f"sums to 1), with the classification threshold.{_zoomed(result, 'The axis runs')}",
+         "sums to 1), with the classification threshold."
+         + _zoomed((result.figures.histogram.edges[0], result.figures.histogram.edges[-1]),
+                   "The axis runs", "the predictions"),
          probability_plot),
         ("confusion", "Classification table",
          f"Counts and shares at threshold {result.classification.threshold:g}.",

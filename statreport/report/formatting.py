@@ -29,24 +29,28 @@ def number(value: float | None, digits: int = 4) -> str:
         return "\u221e" if value > 0 else MINUS + "\u221e"
     magnitude = abs(value)
     if magnitude != 0 and (magnitude >= 1e6 or magnitude < 10.0 ** (-digits)):
-        mantissa, exponent = f"{value:.{max(digits - 2, 1)}e}".split("e")
-        return _signed(f"{mantissa}\u00d710{str(int(exponent)).translate(SUPERSCRIPT)}")
+        return _signed(_times_ten(f"{value:.{max(digits - 2, 1)}e}"))
     return fixed(value, digits)
+
+
+def _times_ten(text: str) -> str:
+    """Python's "1.5e-06" as "1.5×10⁻⁶"; text without an exponent as it is."""
+    if "e" not in text:
+        return text
+    mantissa, exponent = text.split("e")
+    return f"{mantissa}\u00d710{str(int(exponent)).translate(SUPERSCRIPT)}"
 
 
 def significant(value: float | None, digits: int = 4) -> str:
     """At most ``digits`` significant digits and no trailing zeros, for settings and
     tolerances (alpha 0.02, C 2000, 1×10⁻⁶); powers of ten below 1e-4 and from
-    10**digits, as `number` writes them."""
+    10**digits, with as many mantissa digits as needed (1×10⁻⁶, where `number` writes
+    1.00×10⁻⁶)."""
     if value is None or math.isnan(value):
         return DASH
     if math.isinf(value):
         return "\u221e" if value > 0 else MINUS + "\u221e"
-    text = f"{value:.{digits}g}"
-    if "e" in text:
-        mantissa, exponent = text.split("e")
-        text = f"{mantissa}\u00d710{str(int(exponent)).translate(SUPERSCRIPT)}"
-    return _signed(text)
+    return _signed(_times_ten(f"{value:.{digits}g}"))
 
 
 def fixed(value: float | None, digits: int = 4) -> str:

@@ -97,13 +97,14 @@ def display_rows(
     return rows
 
 
-_BASIS_COLUMN = re.compile(r"^((?:bs|cr|cs|cc|poly)\(.*\))\[\d+\]$")
+_BASIS_COLUMN = re.compile(r"(?<![\w.])((?:bs|cr|cs|cc|poly)\([^\[\]]*\))\[\d+\]")
 
 
 def basis_terms(result: FitResult) -> list[str]:
-    """The spline and polynomial terms (``bs(x, df=4)``) whose columns the table lists one by one."""
-    found = (_BASIS_COLUMN.match(row.term) for row in result.coefficient_rows)
-    return list(dict.fromkeys(match.group(1) for match in found if match))
+    """The spline and polynomial terms (``bs(x, df=4)``) whose columns the table lists one
+    by one, on their own or in an interaction (``bs(x, df=4)[1]:z``)."""
+    return list(dict.fromkeys(term for row in result.coefficient_rows
+                              for term in _BASIS_COLUMN.findall(row.term)))
 
 
 def render_html(
