@@ -608,3 +608,14 @@ def test_figures_write_counts_as_the_tables_do(monkeypatch):
     assert texts == [f"{n:,}".replace(",", "\u2009") for n in (c.tn, c.fp, c.fn, c.tp)]
     legend = figures._probability_labels(randhie)
     assert legend[0].endswith(f"n = {c.tn + c.fp:,}".replace(",", "\u2009"))
+
+
+def test_the_confusion_heatmap_names_the_classes_when_they_are_labels(monkeypatch):
+    anes = statreport.fit("vote ~ age + self_lr", EXAMPLES / "anes96.csv", positive="Dole")
+    figure, _ = _drawn(figures.confusion_plot, anes, monkeypatch)
+    (ax,) = figure.axes
+    assert ax.get_xlabel() == "Predicted (0 = Clinton, 1 = Dole)"
+    assert ax.get_ylabel() == "Observed (0 = Clinton, 1 = Dole)"
+    tutorial = statreport.fit("y ~ x", EXAMPLES / "tutorial.csv")
+    figure, _ = _drawn(figures.confusion_plot, tutorial, monkeypatch)
+    assert figure.axes[0].get_xlabel() == "Predicted"

@@ -684,7 +684,10 @@ def probability_plot(result: Drawable) -> bytes:
 
 
 def confusion_plot(result: Drawable) -> bytes:
-    c = result.classification
+    c, model = result.classification, result.model
+    # the classes' names when the outcome's values are labels: "(0 = Clinton, 1 = Dole)"
+    named = (model.non_event_label, model.event_label) != ("0", "1")
+    classes = f" (0 = {model.negative_class}, 1 = {model.positive_class})" if named else ""
     counts = [[c.tn, c.fp], [c.fn, c.tp]]
     total = max(c.tn + c.fp + c.fn + c.tp, 1)
 
@@ -699,8 +702,8 @@ def confusion_plot(result: Drawable) -> bytes:
                         va="center", color="white" if dark else INK, fontsize=10)
         ax.set_xticks([0, 1], ["0", "1"])
         ax.set_yticks([0, 1], ["0", "1"])
-        ax.set_xlabel("Predicted")
-        ax.set_ylabel("Observed")
+        ax.set_xlabel(fit_label(f"Predicted{classes}", 2.6, lines=1))
+        ax.set_ylabel(fit_label(f"Observed{classes}", 2.4, lines=1))
         for spine in ax.spines.values():
             spine.set_visible(False)
 
