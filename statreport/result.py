@@ -62,7 +62,7 @@ def term_namer(categoricals: tuple[CategoricalInfo, ...]) -> Callable[[str], str
     return name
 
 
-def _interaction_factors(term: str, dummies: dict[str, str] | frozenset[str]) -> list[str]:
+def _interaction_factors(term: str, dummies: dict[str, str]) -> list[str]:
     """``x:C(g)[T.a:b]`` -> ``['x', 'C(g)[T.a:b]']``: the term split at the colons that
     separate known dummy columns (``dummies``) and plain columns (no brackets or colons), so a
     level's own colons, quotes and brackets ("Don't know", "a (b") stay in it."""
@@ -219,7 +219,7 @@ class CalibrationBin:
 
 @dataclass(frozen=True)
 class ProbabilityHistogram:
-    edges: tuple[float, ...]  # bins + 1 edges on `FigureData.span`
+    edges: tuple[float, ...]  # bins + 1 edges over the predictions' range (0 to 1 unless zoomed)
     events: tuple[int, ...]  # counts of observed events per bin
     non_events: tuple[int, ...]
 
