@@ -339,7 +339,7 @@ def git_state() -> dict:
 
     return {
         "commit": git("rev-parse", "--short", "HEAD"),
-        "statreport_dirty": bool(git("status", "--porcelain", "--", "statreport", "templates")),
+        "statreport_dirty": bool(git("status", "--porcelain", "--", "statreport")),
         # what the editable install ran: a hash of the working tree's package sources
         "statreport_tree": git("hash-object", *sorted(str(p) for p in (REPO / "statreport").rglob("*.py"))),
     }

@@ -1,7 +1,7 @@
 """The HTML report: Jinja2 templates with autoescape on, one self-contained file.
 
-Templates live in the top-level ``templates/`` folder of the source tree and
-ship inside the wheel as ``statreport/templates``. Every user string (column
+Templates and stylesheets live in ``statreport/templates`` and are read with
+`importlib.resources`, so they load from a wheel, a zip or a source tree alike. Every user string (column
 names, category labels, titles) is escaped by Jinja; the CSS is inline and
 contains no user data.
 """
@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from functools import lru_cache
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .._version import __version__
@@ -26,13 +25,14 @@ if TYPE_CHECKING:  # pragma: no cover
 TEMPLATE = "report.html.j2"
 
 
-def template_dir() -> Path:
-    """Folder holding the Jinja templates: inside the package when installed, else the repo's."""
-    package = Path(__file__).resolve().parent.parent
-    for candidate in (package / "templates", package.parent / "templates"):
-        if (candidate / TEMPLATE).is_file():
-            return candidate
-    raise RenderError(f"the report templates are missing (looked for {TEMPLATE} beside {package})")
+def _load_template(name: str) -> str:
+    """A template's text from the package (``statreport/templates``)."""
+    from importlib.resources import files
+
+    try:
+        return (files("statreport") / "templates" / name).read_text(encoding="utf-8")
+    except (FileNotFoundError, OSError) as exc:
+        raise RenderError(f"the report template '{name}' is missing from the installed package") from exc
 
 
 @lru_cache(maxsize=1)
@@ -40,7 +40,7 @@ def _environment() -> Any:
     import jinja2
 
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(template_dir())),
+        loader=jinja2.FunctionLoader(_load_template),
         autoescape=True,  # every template, whatever its extension
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
