@@ -26,11 +26,10 @@ from .errors import (
 
 if TYPE_CHECKING:  # pragma: no cover
     from .api import fit
-    from .result import FigureInputs, FitResult
+    from .fit_result import FitResult
 
 __all__ = [
     "DataError",
-    "FigureInputs",
     "FitError",
     "FitResult",
     "FormulaError",
@@ -48,8 +47,8 @@ def __getattr__(name: str) -> Any:
         from .api import fit
 
         return fit
-    if name in ("FitResult", "FigureInputs"):
-        from . import result
+    if name == "FitResult":
+        from .fit_result import FitResult
 
-        return getattr(result, name)
+        return FitResult
     raise AttributeError(f"module 'statreport' has no attribute {name!r}")

@@ -7,33 +7,37 @@ statsmodels, scikit-learn or pandas.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import time
 import traceback
-import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
 from ._version import __version__
 from .errors import (
     EXIT_CODES,
+    ConvergenceWarning,
+    CrossCheckWarning,
     FitError,
+    NumericalWarning,
+    SeparationWarning,
     StatReportError,
     StatReportWarning,
     UsageError,
-    command_line_messages,
+    warning_class,
 )
+from .options import BY_KEYWORD, LIBRARY_OPTIONS, add_arguments, for_command_line
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .helper import Helper, Pending
+    from .fit_result import FitResult
+    from .parallel import CommandLine
     from .progress import StageHook
-    from .result import FigureInputs, FitResult
 
-#: Report warnings that --strict turns into exit code 4.
-STRICT_WARNINGS = frozenset(
-    {"not_converged", "quasi_separation", "crosscheck_failed", "singular_hessian", "numerical"}
+#: The report warnings that --strict turns into exit code 4: estimates that may not be
+#: what they claim (data warnings and caveats of inference only inform).
+STRICT_WARNINGS: tuple[type[StatReportWarning], ...] = (
+    ConvergenceWarning, SeparationWarning, CrossCheckWarning, NumericalWarning,
 )
 
 EXIT_CODE_HELP = "exit codes:\n" + "\n".join(
@@ -67,15 +71,6 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: error: {message} (see '{self.prog} --help')\n")
 
 
-def _alpha(text: str) -> float | str:
-    if text.strip().lower() == "cv":
-        return "cv"
-    try:
-        return float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"must be a positive number or 'cv'; got {text!r}") from None
-
-
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="statreport",
@@ -98,85 +93,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     fit.add_argument("formula", help="model formula, e.g. \"admit ~ gre + gpa + C(rank)\"")
     fit.add_argument("data", help="data file: .csv or .tsv (plain, .gz or .bz2), or .parquet")
-    fit.add_argument(
-        "-o", "--output", action="append", default=[], metavar="PATH", type=Path,
-        help="report file; the format comes from the extension (.html, .pdf, .json); repeat for more",
-    )
-    fit.add_argument(
-        "--positive", metavar="LABEL",
-        help="outcome value counted as 1 (needed unless the outcome is 0/1 or true/false)",
-    )
-    fit.add_argument(
-        "--threshold", type=float, default=0.5, metavar="P",
-        help="probability cut-off for the classification table (default: 0.5)",
-    )
-    fit.add_argument(
-        "--ci-level", type=float, default=0.95, metavar="LEVEL",
-        help="confidence level of the intervals (default: 0.95)",
-    )
-    fit.add_argument("--title", help="report title (default: 'Logistic regression report')")
-    fit.add_argument(
-        "--page-size", default="a4", choices=("a4", "letter"),
-        help="paper size of a PDF report (default: a4)",
-    )
-    fit.add_argument(
-        "--date", metavar="TEXT",
-        help="date printed on the report (default: SOURCE_DATE_EPOCH if set, else none)",
-    )
-    fit.add_argument(
-        "--sep", metavar="CHAR",
-        help="field delimiter of a text file: a character, or tab, comma, semicolon, pipe, space "
-        "(default: detected among , ; tab |; an ambiguous file is an error)",
-    )
-    fit.add_argument("--encoding", default="utf-8", help="text encoding of the data file (default: utf-8)")
-    fit.add_argument(
-        "--decimal", default=".", choices=(".", ","),
-        help="decimal mark of numbers in a text file (default: '.')",
-    )
-    fit.add_argument(
-        "--na-value", action="append", default=[], metavar="TEXT", dest="na_values",
-        help="a cell text that means a missing value, besides an empty cell, NA, N/A, NaN and "
-        "null (e.g. --na-value . for Stata or SAS files); repeat for more",
-    )
-    fit.add_argument(
-        "--missing", default="drop", choices=("drop", "raise"),
-        help="rows with missing values: drop them and report it (default), or stop with an error",
-    )
-    fit.add_argument(
-        "--strict", action="store_true",
-        help="treat report warnings (non-convergence, separation, a failed cross-check) as "
-        "errors: exit 4 and write nothing",
-    )
-    penal = fit.add_argument_group(
-        "penalized fits",
-        "minimize -loglik/n + alpha*(l1_ratio*||b||_1 + (1-l1_ratio)/2*||b||_2^2), intercept "
-        "unpenalized (glmnet's lambda = alpha; scikit-learn's C = 1/(n*alpha)). No p-values or "
-        "confidence intervals are reported for a penalized fit.",
-    )
-    penal.add_argument("--penalty", choices=("l1", "l2", "elasticnet"), help="penalty type")
-    penal.add_argument(
-        "--alpha", metavar="A|cv", type=_alpha,
-        help="penalty strength (> 0), or 'cv' to choose it by cross-validated deviance",
-    )
-    penal.add_argument("--l1-ratio", type=float, metavar="R", help="elastic-net mixing, 0 < R < 1")
-    penal.add_argument("--folds", type=int, default=5, help="cross-validation folds (default: 5)")
-    penal.add_argument("--seed", type=int, default=0, help="cross-validation seed (default: 0)")
-    penal.add_argument(
-        "--cv-rule", choices=("min", "1se"), default="min",
-        help="use the alpha with the smallest CV deviance (default) or the largest within one SE",
-    )
-    penal.add_argument(
-        "--refit", action="store_true",
-        help="also refit without penalty on the selected terms (shown under a post-selection warning)",
-    )
-    fit.add_argument(
-        "--allow-python-formula", action="store_true",
-        help="let formula terms run arbitrary Python (e.g. a function of your own; log, exp, sqrt, "
-        "bs and the other transforms need no flag). UNSAFE for formulas from untrusted sources",
-    )
-    fit.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
-    fit.add_argument("-v", "--verbose", action="store_true", help="print the time each stage took")
-    fit.add_argument("--debug", action="store_true", help="show the full traceback on errors")
+    add_arguments(fit)  # every option, from the table in statreport.options
     return parser
 
 
@@ -188,12 +105,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help(sys.stderr)
         return 2
     try:
-        with command_line_messages():  # advice names options, not fit's keywords
-            return _run_fit(args)
+        return _run_fit(args)
     except StatReportError as exc:
         if args.debug:
             traceback.print_exc()
-        print(f"statreport: error: {exc}", file=sys.stderr)
+        # the library words advice as fit's keywords; here it names the options
+        print(f"statreport: error: {for_command_line(str(exc))}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
         print("statreport: interrupted; no report written", file=sys.stderr)
@@ -228,76 +145,34 @@ def _run_fit(args: argparse.Namespace) -> int:
         check_writable(path)
 
     formats = {format_for(path) for path in args.output}
-    helper = _start_helper(formats)
+    from .parallel import CommandLine
+
+    execution = CommandLine(formats)  # first thing: it sets one BLAS thread before numpy loads
+    execution.start()
     try:
-        return _fit_and_write(args, helper, formats)
+        return _fit_and_write(args, execution, formats)
     finally:
-        helper.close()
+        execution.close()
 
 
-def _start_helper(formats: set[str]) -> Helper:
-    """The helper process, forked first thing: it renders the HTML and PDF reports.
-
-    While this process imports the estimation libraries (1.0 s on the 2-core
-    benchmark machine) and reads the data, the helper imports matplotlib,
-    Jinja and, for a PDF, WeasyPrint (0.4 + 0.75 s), none of which this
-    process then needs, and warms them up (`statreport.report.warm_up`).
-    Forking before any thread runs is what makes the fork safe. For a JSON
-    report alone the helper is made (it sets one BLAS thread) but not started.
-    """
-    from .helper import Helper
-
-    modules: tuple[str, ...] = ("matplotlib.figure", "matplotlib.backends.backend_svg", "jinja2")
-    if "pdf" in formats:
-        modules += ("weasyprint",)
-
-    def prepare() -> None:
-        from .report import warm_up
-
-        warm_up(formats)
-
-    helper = Helper(modules, prepare=prepare)
-    if formats & {"html", "pdf"}:  # a JSON report alone needs no helper
-        helper.start()
-    return helper
-
-
-def _fit_and_write(args: argparse.Namespace, helper: Helper, formats: set[str]) -> int:
+def _fit_and_write(args: argparse.Namespace, execution: CommandLine, formats: set[str]) -> int:
     from .progress import Stages, terminal_reporter
     from .report import write_reports
 
     hook = terminal_reporter(verbose=args.verbose, quiet=args.quiet)
     documents = tuple(sorted(formats - {"json"}))
-    drawing: list[Pending] = []
-
-    def draw_figures(inputs: FigureInputs) -> None:
-        """The helper draws the figures while the fit's cross-check finishes
-        (1e6 rows: its refit takes 0.2-0.3 s longer than the rest of the fit)."""
-        if documents:
-            from .report import draw_ahead
-
-            drawing.append(helper.submit(draw_ahead, inputs))
-
     started = time.perf_counter()
-    with warnings.catch_warnings():  # printed below, after the reports are written
-        warnings.simplefilter("ignore", StatReportWarning)
-        result = _fit(args, hook, draw_figures)
+    result = _worded_for_command_line(_fit(args, hook, execution))
     if args.strict:
-        serious = [w for w in result.warnings if w.code in STRICT_WARNINGS]
+        serious = [w for w in result.warnings if issubclass(warning_class(w.code), STRICT_WARNINGS)]
         if serious:
             raise FitError(
                 f"--strict: the report has {len(serious)} warning(s), no report written: "
                 + "; ".join(w.message for w in serious)
             )
     with Stages(hook)("rendering and writing"):
-        rendered = None
-        if documents:
-            from .report import render_documents
-
-            figures = drawing[0].result() if drawing else None
-            # rendered there while the JSON is rendered here
-            rendered = helper.submit(render_documents, result, documents, args.page_size,
-                                     figures).result
+        # the HTML and PDF are rendered in the helper while the JSON is rendered here
+        rendered = execution.render(result, documents, args.page_size).result if documents else None
         written = write_reports(result, args.output, page_size=args.page_size, rendered=rendered)
     if not args.quiet:
         elapsed = time.perf_counter() - started
@@ -312,55 +187,35 @@ def _fit_and_write(args: argparse.Namespace, helper: Helper, formats: set[str]) 
     return 0
 
 
-def _fit(
-    args: argparse.Namespace, hook: StageHook | None, draw_figures: Callable[[FigureInputs], None]
-) -> FitResult:
-    from .api import fit
+def _fit(args: argparse.Namespace, hook: StageHook | None, execution: CommandLine) -> FitResult:
+    """`statreport.api.run` with the command line's options and execution (both cores)."""
+    from .api import run
+    from .options import validate
 
-    return fit(
-        args.formula,
-        args.data,
-        threshold=args.threshold,
-        ci_level=args.ci_level,
-        positive=args.positive,
-        title=args.title,
-        date=args.date,
-        sep=args.sep,
-        encoding=args.encoding,
-        decimal=args.decimal,
-        na_values=args.na_values,
-        missing=args.missing,
-        allow_python_formula=args.allow_python_formula,
-        penalty=args.penalty,
-        alpha=args.alpha,
-        l1_ratio=args.l1_ratio,
-        folds=args.folds,
-        seed=args.seed,
-        cv_rule=args.cv_rule,
-        refit=args.refit,
-        on_stage=hook,
-        on_figure_inputs=draw_figures,
-    )
+    # every fit option in the table; one left at a default of None is not passed (the same as fit's)
+    given = {o.keyword: getattr(args, o.keyword) for o in LIBRARY_OPTIONS}
+    options = validate({k: v for k, v in given.items() if v is not None or BY_KEYWORD[k].default is not None})
+    return run(args.formula, args.data, options, on_stage=hook, execution=execution)
+
+
+def _worded_for_command_line(result: FitResult) -> FitResult:
+    """The result with its warnings' advice naming options (``--na-value '.'``), as the
+    report of a command-line run says it."""
+    import dataclasses
+
+    from .result import ReportWarning
+
+    worded = tuple(ReportWarning(w.code, for_command_line(w.message)) for w in result.warnings)
+    if worded == result.warnings:
+        return result
+    return dataclasses.replace(result, warnings=worded)
+
 
 def run() -> NoReturn:
-    """The console entry point: `main` with the garbage collector off, then exit
-    without the interpreter's teardown.
+    """The console entry point: `main`, fast (`statreport.parallel.exit_fast`)."""
+    from .parallel import exit_fast
 
-    The collector's passes over the 190,000 objects the imports make cost
-    0.1-0.2 s a run (tutorial 1.62 -> 1.51 s, 1e6 rows 2.81 -> 2.74 s when
-    this was measured); reference counting frees the rest, and `fit` collects
-    the cycles in which formulaic leaves the data frame. Tearing down a process
-    that held a million-row design takes about half a second (freeing every
-    object and module); the reports are written and synced by then, so the
-    process flushes its streams and ends at once.
-    """
-    import gc
-
-    gc.disable()
-    code = main()
-    sys.stdout.flush()
-    sys.stderr.flush()
-    os._exit(code)
+    exit_fast(main)
 
 
 if __name__ == "__main__":  # pragma: no cover

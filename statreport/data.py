@@ -14,12 +14,12 @@ import difflib
 import hashlib
 import io
 import sys
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, TypeGuard, Union, cast
+from typing import IO, TYPE_CHECKING, Any, TypeGuard, Union, cast
 
-from .errors import DataError, FormulaError, UsageError, option
+from .errors import DataError, DataFileNotFoundError, FormulaError, UsageError, option
 from .formula import clean_message
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -57,6 +57,7 @@ def load_data(
     encoding: str = "utf-8",
     decimal: str = ".",
     na_values: tuple[str, ...] = (),
+    alongside: Callable[..., Any] | None = None,
 ) -> LoadedData:
     """Load the columns a formula needs from a DataFrame, CSV or Parquet file.
 
@@ -78,6 +79,11 @@ def load_data(
         Cell texts of a delimited file that mean a missing value, besides the
         empty cell and pyarrow's own ("NA", "N/A", "NaN", "null", ...): e.g.
         Stata's and SAS's ".", or "-99".
+    alongside
+        ``alongside(func, *args)`` starts ``func(*args)`` and returns what gives its
+        result (``.result()``): the file's SHA-256 while it is parsed. The command line
+        runs it on a thread (`statreport.parallel.CommandLine.alongside`); by default
+        the hash is computed after the parse.
     """
     if sep is not None:
         sep = SEP_NAMES.get(sep.lower(), sep)
@@ -109,32 +115,31 @@ def load_data(
     if path.is_dir():
         raise DataError(f"'{path}' is a folder; give the data file inside it")
     if not path.is_file():
-        raise DataError(f"data file '{path}' does not exist")
+        raise DataFileNotFoundError(f"data file '{path}' does not exist")
     name = path.name.lower()
     # data.csv.gz is read as data.csv
     text_name = name.rsplit(".", 1)[0] if name.endswith(COMPRESSED_SUFFIXES) else name
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        digest = pool.submit(_sha256, path)
-        if name.endswith(PARQUET_SUFFIXES):
-            frame, fmt = _read_parquet(path, columns), "parquet"
-        elif text_name.endswith(TEXT_SUFFIXES) or sep is not None:
-            if sep is None and text_name.endswith(".tsv"):
-                sep = "\t"
-            frame, sep = _read_csv(path, columns, sep=sep, encoding=encoding, decimal=decimal,
-                                   na_values=na_values)
-            fmt = "csv"
-        elif text_name.endswith(SPREADSHEET_SUFFIXES):
-            raise DataError(
-                f"'{path.name}' is a spreadsheet; save the sheet as CSV (in Excel: File > Save As > "
-                "CSV UTF-8; in LibreOffice: File > Save As > Text CSV) and give that file"
-            )
-        else:
-            raise DataError(
-                f"cannot tell the format of '{path.name}' from its extension; "
-                "use a .csv, .tsv (either may be .gz or .bz2) or .parquet file, "
-                f"or pass {option('--sep')} for other delimited text"
-            )
-        sha = digest.result()
+    digest = (alongside or _After)(_sha256, path)
+    if name.endswith(PARQUET_SUFFIXES):
+        frame, fmt = _read_parquet(path, columns), "parquet"
+    elif text_name.endswith(TEXT_SUFFIXES) or sep is not None:
+        if sep is None and text_name.endswith(".tsv"):
+            sep = "\t"
+        frame, sep = _read_csv(path, columns, sep=sep, encoding=encoding, decimal=decimal,
+                               na_values=na_values)
+        fmt = "csv"
+    elif text_name.endswith(SPREADSHEET_SUFFIXES):
+        raise DataError(
+            f"'{path.name}' is a spreadsheet; save the sheet as CSV (in Excel: File > Save As > "
+            "CSV UTF-8; in LibreOffice: File > Save As > Text CSV) and give that file"
+        )
+    else:
+        raise DataError(
+            f"cannot tell the format of '{path.name}' from its extension; "
+            "use a .csv, .tsv (either may be .gz or .bz2) or .parquet file, "
+            f"or pass {option('--sep')} for other delimited text"
+        )
+    sha = digest.result()
     return LoadedData(frame, path.name, fmt, path.stat().st_size, sha, sep)
 
 
@@ -419,3 +424,13 @@ def _read_parquet(path: Path, columns: frozenset[str]) -> pd.DataFrame:
     except (pa.ArrowInvalid, OSError) as exc:
         raise DataError(f"cannot read '{path.name}' as Parquet: {clean_message(exc)}") from exc
     return arrow_to_pandas(table)
+
+
+class _After:
+    """``func(*args)`` made when its result is asked for."""
+
+    def __init__(self, func: Callable[..., Any], *args: Any) -> None:
+        self.func, self.args = func, args
+
+    def result(self) -> Any:
+        return self.func(*self.args)

@@ -1,16 +1,21 @@
 """One hierarchy for every error and warning statreport raises.
 
 Each error class carries the exit code the command line maps it to, so the
-CLI and the README cannot disagree about what a code means.
+CLI and the README cannot disagree about what a code means. Each also derives
+from the builtin a Python caller would catch for it (as scikit-learn's errors
+do): a bad option or bad data is a `ValueError`, an option of the wrong type a
+`TypeError`, a missing data file a `FileNotFoundError`, a report that cannot
+be written an `OSError`.
+
+Warnings are classes a script can filter (``warnings.simplefilter("error",
+statreport.errors.ConvergenceWarning)``); `WARNING_CLASSES` says which class
+each report warning code is raised with.
+
+Messages speak the library's language (``penalty='l2'``, ``refit=True``);
+the command line rewrites those into its options (`statreport.options.for_command_line`).
 """
 
 from __future__ import annotations
-
-import re
-import shlex
-from collections.abc import Iterator
-from contextlib import contextmanager
-from contextvars import ContextVar
 
 
 class StatReportError(Exception):
@@ -19,38 +24,117 @@ class StatReportError(Exception):
     exit_code: int = 1
 
 
-class UsageError(StatReportError):
+class UsageError(StatReportError, ValueError):
     """An option or argument that is not allowed (exit 2)."""
 
     exit_code = 2
 
 
-class FormulaError(StatReportError):
+class OptionTypeError(UsageError, TypeError):
+    """An option of the wrong type, e.g. ``folds="5"`` (exit 2).
+
+    Both a `ValueError` (as every `UsageError`) and a `TypeError`, as Python
+    itself raises for an argument of the wrong type.
+    """
+
+
+class FormulaError(StatReportError, ValueError):
     """A formula that does not parse or names a column that is not there (exit 2)."""
 
     exit_code = 2
 
 
-class DataError(StatReportError):
+class DataError(StatReportError, ValueError):
     """A data file or column that cannot be used as given (exit 3)."""
 
     exit_code = 3
 
 
-class FitError(StatReportError):
-    """A model that cannot be estimated from these data (exit 4)."""
+class DataFileNotFoundError(DataError, FileNotFoundError):
+    """The data file does not exist (exit 3); also a `FileNotFoundError`."""
+
+
+class FitError(StatReportError, ValueError):
+    """A model that cannot be estimated from these data (exit 4).
+
+    A `ValueError`: the data are the wrong value for this model (separated,
+    collinear, constant), as scikit-learn raises for data it cannot fit.
+    """
 
     exit_code = 4
 
 
-class RenderError(StatReportError):
-    """A report that cannot be rendered or written (exit 5)."""
+class RenderError(StatReportError, RuntimeError):
+    """A report that cannot be rendered or written (exit 5).
+
+    A `RuntimeError`: rendering fails on the way (a template, a figure, the PDF
+    engine), not because a value passed in is wrong. Failing to write a file is
+    the subclass `OutputError`, also an `OSError`.
+    """
 
     exit_code = 5
 
 
+class OutputError(RenderError, OSError):
+    """A report file that cannot be written: missing or read-only folder, full disk (exit 5)."""
+
+
 class StatReportWarning(UserWarning):
     """Root of the warnings statreport emits."""
+
+
+class ConvergenceWarning(StatReportWarning):
+    """The fit stopped before its optimum (the estimates are where it stopped)."""
+
+
+class SeparationWarning(StatReportWarning):
+    """Complete or quasi-complete separation: some estimates are infinite."""
+
+
+class NumericalWarning(StatReportWarning):
+    """Floating-point trouble in the fit: a singular Hessian, overflow."""
+
+
+class CrossCheckWarning(StatReportWarning):
+    """The independent scikit-learn refit disagrees with the fit."""
+
+
+class DataWarning(StatReportWarning):
+    """Something about the data the reader must know: rows dropped, sparse levels."""
+
+
+class InferenceWarning(StatReportWarning):
+    """p-values or tests that do not mean what they usually do (post-selection, no intercept)."""
+
+
+class SolverWarning(StatReportWarning):
+    """A message a solver (statsmodels, the penalized solvers) gave, passed on as it came."""
+
+
+#: The class each report warning code (`ReportWarning.code`) is warned with.
+WARNING_CLASSES: dict[str, type[StatReportWarning]] = {
+    "not_converged": ConvergenceWarning,
+    "quasi_separation": SeparationWarning,
+    "perfect_separation": SeparationWarning,
+    "singular_hessian": NumericalWarning,
+    "numerical": NumericalWarning,
+    "crosscheck_failed": CrossCheckWarning,
+    "rows_dropped": DataWarning,
+    "sparse_levels": DataWarning,
+    "sparse_reference": DataWarning,
+    "missing_code_as_level": DataWarning,
+    "no_intercept": InferenceWarning,
+    "post_selection": InferenceWarning,
+    "wald_intervals": InferenceWarning,
+    "wald_tests": InferenceWarning,
+    "solver": SolverWarning,
+    "estimation": SolverWarning,
+}
+
+
+def warning_class(code: str) -> type[StatReportWarning]:
+    """The warning class of a report warning code; `StatReportWarning` for an unknown code."""
+    return WARNING_CLASSES.get(code, StatReportWarning)
 
 
 EXIT_CODES: dict[int, str] = {
@@ -62,57 +146,15 @@ EXIT_CODES: dict[int, str] = {
 }
 
 
-#: The command-line options a message can advise, and the `statreport.fit`
-#: keyword each one is in Python.
-KEYWORDS: dict[str, str] = {
-    "--positive": "positive",
-    "--decimal": "decimal",
-    "--sep": "sep",
-    "--encoding": "encoding",
-    "--na-value": "na_values",
-    "--missing": "missing",
-    "--penalty": "penalty",
-    "--alpha": "alpha",
-    "--l1-ratio": "l1_ratio",
-    "--folds": "folds",
-    "--refit": "refit",
-    "--allow-python-formula": "allow_python_formula",
-}
-_LIST_KEYWORDS = frozenset({"na_values"})
-_SWITCHES = frozenset({"--refit", "--allow-python-formula"})
-#: Options whose values are words or numbers, written unquoted (``--penalty l2``);
-#: other values are data and are quoted (``--positive 'Dole'``).
-_UNQUOTED = frozenset({"--encoding", "--missing", "--penalty", "--alpha", "--l1-ratio", "--folds"})
-_ON_COMMAND_LINE: ContextVar[bool] = ContextVar("statreport_on_command_line", default=False)
-
-
-@contextmanager
-def command_line_messages() -> Iterator[None]:
-    """Inside, `option` words advice as command-line options; outside, as `fit` keywords."""
-    token = _ON_COMMAND_LINE.set(True)
-    try:
-        yield
-    finally:
-        _ON_COMMAND_LINE.reset(token)
-
-
 def option(flag: str, value: object = None) -> str:
-    """An option as the reader of a message passes it.
+    """An option as a library caller passes it, for advice in a message.
 
-    ``option("--decimal", ",")`` is ``--decimal ','`` in the command line's
-    messages and ``decimal=','`` in the library's; a switch (``--refit``) is
-    ``refit=True``; without a value, the bare name (``--folds`` / ``folds``).
+    ``option("--decimal", ",")`` is ``decimal=','``; a switch (``--refit``) is
+    ``refit=True``; a list option takes one item (``option("--na-value", ".")``
+    is ``na_values=['.']``); without a value, the bare keyword (``folds``). The
+    command line rewrites these forms into its options when it prints a message
+    (`statreport.options.for_command_line`).
     """
-    keyword = KEYWORDS[flag]
-    if _ON_COMMAND_LINE.get():
-        if value is None:
-            return flag
-        text = str(value)
-        if flag in _UNQUOTED and re.fullmatch(r"[\w.-]+", text):
-            return f"{flag} {text}"
-        return f"{flag} '{text}'" if "'" not in text else f"{flag} {shlex.quote(text)}"
-    if flag in _SWITCHES:
-        return f"{keyword}=True"
-    if value is None:
-        return keyword
-    return f"{keyword}={[value]!r}" if keyword in _LIST_KEYWORDS else f"{keyword}={value!r}"
+    from .options import BY_FLAG
+
+    return BY_FLAG[flag].library_form(value)

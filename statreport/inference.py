@@ -12,38 +12,53 @@ import math
 
 import numpy as np
 
-from .estimate import Estimate
-from .result import Coefficient, FitStatistics, PseudoR2
+from .estimators.base import Estimate
+from .result import Capabilities, Coefficient, FitStatistics, PseudoR2
 
 
 def coefficient_table(
-    estimate: Estimate, names: tuple[str, ...], *, ci_level: float
+    estimate: Estimate, names: tuple[str, ...], *, ci_level: float, capabilities: Capabilities
 ) -> tuple[Coefficient, ...]:
-    """Wald z tests and confidence intervals, with odds ratios.
+    """Standard errors, tests and confidence intervals as the estimator supports them,
+    with odds ratios.
 
-    With no covariance (``estimate.cov is None``) only the estimate and odds
-    ratio are given; every inferential column is NaN. So it is for terms whose
-    estimates diverge (``estimate.separated_terms``), and for every term when the
-    fit did not converge or the information matrix was singular.
+    Standard errors and z come from ``estimate.cov``; p-values are Wald's or the
+    estimator's own (``capabilities.tests == "lr"``), intervals Wald's or its own
+    (``capabilities.intervals == "profile"``); what the estimator does not support is
+    NaN. So is every inferential column for terms whose estimates diverge
+    (``estimate.separated_terms``), and for every term when the fit did not
+    converge or the information matrix was singular.
     """
     from scipy import stats
 
     b = estimate.params
-    if estimate.cov is None:
+    if estimate.cov is None or not capabilities.standard_errors:
         se = np.full_like(b, np.nan)
     else:
         variance = np.diag(estimate.cov).copy()
         variance[variance < 0] = np.nan  # a singular information matrix
         se = np.sqrt(variance)
     separated = np.array([name in estimate.separated_terms for name in names], dtype=bool)
+    valid = inference_valid(estimate) and capabilities.inferential
     se[separated] = np.nan
-    if not inference_valid(estimate):
-        se[:] = np.nan  # no Wald inference from a fit that did not converge or a singular Hessian
+    if not valid:
+        se[:] = np.nan  # no inference from a fit that did not converge or a singular Hessian
     with np.errstate(divide="ignore", invalid="ignore"):
         z = b / se
-    p = 2.0 * stats.norm.sf(np.abs(z))
     crit = stats.norm.ppf(0.5 + ci_level / 2.0)
-    low, high = b - crit * se, b + crit * se
+    if capabilities.tests == "lr" and estimate.p_values is not None:
+        p = np.where(separated | (not valid), np.nan, estimate.p_values)
+    elif capabilities.tests == "wald":
+        p = 2.0 * stats.norm.sf(np.abs(z))
+    else:
+        p = np.full_like(b, np.nan)
+    if capabilities.intervals == "profile" and estimate.intervals is not None:
+        low = np.where(separated | (not valid), np.nan, estimate.intervals[:, 0])
+        high = np.where(separated | (not valid), np.nan, estimate.intervals[:, 1])
+    elif capabilities.intervals == "wald":
+        low, high = b - crit * se, b + crit * se
+    else:
+        low = high = np.full_like(b, np.nan)
     with np.errstate(over="ignore"):
         odds, odds_low, odds_high = np.exp(b), np.exp(low), np.exp(high)
     return tuple(
@@ -65,9 +80,10 @@ def coefficient_table(
 
 
 def inference_valid(estimate: Estimate) -> bool:
-    """Wald tests and the LR test need a converged fit and an invertible information matrix."""
+    """Tests and intervals need a converged fit and an invertible information matrix."""
     singular = any(w.code == "singular_hessian" for w in estimate.warnings)
-    return estimate.cov is not None and estimate.converged and not singular
+    return estimate.converged and not singular and (
+        estimate.cov is not None or estimate.intervals is not None)
 
 
 def null_log_likelihood(y: np.ndarray) -> float:
@@ -84,14 +100,16 @@ def null_log_likelihood(y: np.ndarray) -> float:
 
 
 def fit_statistics(
-    estimate: Estimate, y: np.ndarray, *, has_intercept: bool
+    estimate: Estimate, y: np.ndarray, *, has_intercept: bool, capabilities: Capabilities
 ) -> FitStatistics:
     """Likelihood-ratio test against the intercept-only model, AIC, BIC, deviances.
 
-    For a penalized estimate (no covariance) the likelihood-ratio test, AIC and
-    BIC are NaN: their reference distributions and parameter counts assume
-    maximum likelihood. Log-likelihood and deviances are still reported. Under
-    quasi-separation the LR statistic is given without a p-value.
+    The likelihood-ratio test is the estimator's own when it has one
+    (``estimate.model_test``: Firth's penalized LR test), NaN when its
+    capabilities rule it out (a penalized fit: the reference distribution
+    assumes maximum likelihood); AIC and BIC likewise. Log-likelihood and
+    deviances are always reported. Under quasi-separation the LR statistic is
+    given without a p-value.
     """
     from scipy import stats
 
@@ -101,10 +119,15 @@ def fit_statistics(
     ll = estimate.log_likelihood
     ll_null = null_log_likelihood(y)
     llr = 2.0 * (ll - ll_null)
-    penalized = estimate.cov is None
     # with estimates at infinity (quasi-separation) the log-likelihood is a supremum
     # and the chi-square reference of the LR test, which assumes finite estimates, fails
     testable = inference_valid(estimate) and not estimate.separated_terms
+    llr_p = float(stats.chi2.sf(llr, df_model)) if df_model > 0 and testable else math.nan
+    if estimate.model_test is not None:
+        llr, _, llr_p = estimate.model_test
+    if not capabilities.model_test:
+        llr = llr_p = math.nan
+    criteria = capabilities.information_criteria
     return FitStatistics(
         n_obs=n,
         events=int(y.sum()),
@@ -112,10 +135,10 @@ def fit_statistics(
         df_resid=n - k,
         log_likelihood=ll,
         ll_null=ll_null,
-        llr=math.nan if penalized else llr,
-        llr_p_value=float(stats.chi2.sf(llr, df_model)) if df_model > 0 and testable else math.nan,
-        aic=math.nan if penalized else -2.0 * ll + 2.0 * k,
-        bic=math.nan if penalized else -2.0 * ll + k * math.log(n),
+        llr=llr,
+        llr_p_value=llr_p,
+        aic=-2.0 * ll + 2.0 * k if criteria else math.nan,
+        bic=-2.0 * ll + k * math.log(n) if criteria else math.nan,
         deviance=-2.0 * ll,
         null_deviance=-2.0 * ll_null,
         converged=estimate.converged,

@@ -6,18 +6,18 @@ import os
 import tempfile
 from pathlib import Path
 
-from .errors import RenderError
+from .errors import OutputError
 
 
 def check_writable(path: Path) -> None:
     """Refuse an output path whose folder is missing or not writable, before any work."""
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
-        raise RenderError(f"cannot write '{path}': folder '{folder}' does not exist")
+        raise OutputError(f"cannot write '{path}': folder '{folder}' does not exist")
     if not os.access(folder, os.W_OK):
-        raise RenderError(f"cannot write '{path}': folder '{folder}' is not writable")
+        raise OutputError(f"cannot write '{path}': folder '{folder}' is not writable")
     if path.is_dir():
-        raise RenderError(f"cannot write '{path}': it is a folder")
+        raise OutputError(f"cannot write '{path}': it is a folder")
 
 
 def _read_umask() -> int:
@@ -43,7 +43,7 @@ def _stage(path: Path, payload: bytes) -> Path:
     try:  # os.access can say yes where creating a file fails (root on /sys, a read-only mount)
         fd, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     except OSError as exc:
-        raise RenderError(f"cannot write '{path}': {exc.strerror or exc}") from exc
+        raise OutputError(f"cannot write '{path}': {exc.strerror or exc}") from exc
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(payload)
@@ -52,7 +52,7 @@ def _stage(path: Path, payload: bytes) -> Path:
         os.chmod(temp_name, _mode(path))
     except OSError as exc:
         Path(temp_name).unlink(missing_ok=True)
-        raise RenderError(f"cannot write '{path}': {exc.strerror or exc}") from exc
+        raise OutputError(f"cannot write '{path}': {exc.strerror or exc}") from exc
     except BaseException:
         Path(temp_name).unlink(missing_ok=True)
         raise
@@ -79,7 +79,7 @@ def write_all(files: list[tuple[Path, bytes]]) -> list[Path]:
         except OSError as exc:
             for left, _ in staged:
                 left.unlink(missing_ok=True)
-            raise RenderError(f"cannot write '{path}': {exc.strerror or exc}") from exc
+            raise OutputError(f"cannot write '{path}': {exc.strerror or exc}") from exc
     return [path for _, path in staged]
 
 

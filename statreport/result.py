@@ -1,5 +1,8 @@
 """The frozen result of a fit: the only thing the renderers ever see.
 
+Pure data: this module imports nothing from the rest of statreport, so every
+other module may import it and it imports none of them.
+
 Every field is a plain float, int, str, bool, tuple or a small frozen
 dataclass, so a result can be hashed, pickled, compared and rendered without a
 statsmodels object in sight. Derived views (a coefficient DataFrame, the JSON
@@ -10,8 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any, overload
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # pragma: no cover - imports for type checkers only
     import pandas as pd
@@ -83,15 +85,49 @@ def _interaction_factors(term: str, dummies: dict[str, str]) -> list[str]:
 
 
 @dataclass(frozen=True)
+class Capabilities:
+    """What an estimator's estimates support; the report asks these, never which estimator ran.
+
+    intervals : "wald", "profile" or "none"
+        Confidence intervals the coefficient table may show: Wald from the covariance,
+        the estimator's own (profile likelihood), or none.
+    tests : "wald", "lr" or "none"
+        Per-coefficient tests: Wald z, the estimator's own likelihood-ratio p-values, or none.
+    model_test : bool
+        Whether the likelihood-ratio test against the intercept-only model means what it says.
+    information_criteria : bool
+        Whether AIC and BIC apply (they assume maximum-likelihood estimates).
+    standard_errors : bool
+        Whether the estimates have a valid sampling covariance (standard errors shown).
+    shrunk : bool
+        Estimates are shrunk toward zero on purpose (a penalty).
+    """
+
+    intervals: str = "wald"
+    tests: str = "wald"
+    model_test: bool = True
+    information_criteria: bool = True
+    standard_errors: bool = True
+    shrunk: bool = False
+
+    @property
+    def inferential(self) -> bool:
+        """Whether the coefficient table has standard errors, tests or intervals at all."""
+        return self.standard_errors or self.intervals != "none" or self.tests != "none"
+
+
+@dataclass(frozen=True)
 class ModelInfo:
     formula: str
     outcome: str
     positive_class: str  # the outcome value counted as 1
-    method: str
+    method: str  # the estimate's method: "mle", "l1", "l2", "elasticnet", "firth"
     n_params: int
     has_intercept: bool
     categoricals: tuple[CategoricalInfo, ...] = ()
     negative_class: str = "0"  # the outcome value counted as 0
+    method_label: str = ""  # how the report names the method
+    ci_method: str = "wald"  # "wald", "profile" or "none": the coefficient table's intervals
 
     @property
     def event_label(self) -> str:
@@ -248,60 +284,11 @@ class FigureData:
 
 
 @dataclass(frozen=True)
-class CrossValidation:
-    """k-fold cross-validated deviance per alpha, and the alphas it points to."""
-
-    folds: int
-    seed: int
-    rule: str  # "min" or "1se": which choice the fit used
-    alphas: tuple[float, ...]  # decreasing
-    mean_deviance: tuple[float, ...]  # held-out deviance per observation
-    se_deviance: tuple[float, ...]
-    alpha_min: float
-    alpha_1se: float
-    alpha: float  # the alpha used
-    path_terms: tuple[str, ...] = ()  # slopes, in design order
-    path: tuple[tuple[float, ...], ...] = ()  # full-data slopes at each alpha (rows follow alphas)
-
-
-@dataclass(frozen=True)
-class PenaltyInfo:
-    """What a penalized fit minimized, how, and how well."""
-
-    penalty: str  # "l1", "l2" or "elasticnet"
-    alpha: float
-    l1_ratio: float
-    objective: str
-    n_nonzero: int  # slopes (not the intercept) that are not exactly zero
-    zero_terms: tuple[str, ...]
-    solver: str
-    kkt_violation: float
-    kkt_tolerance: float
-    sklearn_c: float  # the equivalent scikit-learn C = 1/(n * alpha)
-    cv: CrossValidation | None = None
-
-
-@dataclass(frozen=True, eq=False)
-class FigureInputs:
-    """What the report's figures draw: the parts of a `FitResult` known before
-    its scikit-learn cross-check ends.
-
-    `statreport.fit` hands it to ``on_figure_inputs`` as soon as it exists, so
-    the figures can be drawn while a large refit still runs; the `FitResult`
-    that follows has the same values.
-    """
-
-    model: ModelInfo
-    coefficient_rows: tuple[Coefficient, ...]
-    classification: Classification
-    ci_level: float
-    figures: FigureData | None = field(default=None, repr=False)
-    penalty: PenaltyInfo | None = None
-
-
-@dataclass(frozen=True)
-class FitResult:
+class ResultData:
     """Everything a statreport report says, as plain immutable data.
+
+    The renderers see this and nothing else; `statreport.FitResult` adds the
+    convenience methods that call them (``to_html``, ``to_json``, ...).
 
     Attributes
     ----------
@@ -309,6 +296,11 @@ class FitResult:
         Sections of the report (small frozen dataclasses).
     coefficient_rows : tuple of Coefficient
         One row per design-matrix column, in design order.
+    inference : Capabilities
+        What the estimator's estimates support (intervals, tests, model test).
+    method_details : frozen dataclass or None
+        The estimator's own details (`PenaltyInfo`, Firth's ``FirthInfo``, ...),
+        shown by its own report section.
     warnings : tuple of ReportWarning
         Everything the reader must know before trusting a number.
     """
@@ -321,20 +313,20 @@ class FitResult:
     classification: Classification
     crosscheck: CrossCheck
     ci_level: float
+    inference: Capabilities = Capabilities()
     warnings: tuple[ReportWarning, ...] = ()
     versions: tuple[tuple[str, str], ...] = ()
     title: str | None = None
     date: str | None = None
     figures: FigureData | None = field(default=None, repr=False)
-    penalty: PenaltyInfo | None = None
-    refit_rows: tuple[Coefficient, ...] | None = None  # unpenalized refit on selected terms
+    method_details: Any = None
 
     def __repr__(self) -> str:
         """One screenful: what was fitted and whether to trust it (the tables are
         ``.coefficients`` and ``.pred_table``; the full report ``.to_html(path)``)."""
         f = self.fit
-        if self.penalty is not None:
-            method = f"{self.penalty.penalty} penalty, alpha {self.penalty.alpha:.4g}"
+        if self.inference.shrunk:
+            method = self.model.method_label or self.model.method
         elif f.converged and any(row.separated for row in self.coefficient_rows):
             diverging = sum(row.separated for row in self.coefficient_rows)
             method = (f"{diverging} {'term diverges' if diverging == 1 else 'terms diverge'} "
@@ -344,8 +336,8 @@ class FitResult:
         else:
             method = f"NOT converged after {f.iterations} iterations"
         lines = [
-            f"FitResult({self.model.formula!r}: {f.n_obs:,} observations, {f.events:,} events, "
-            f"{len(self.coefficient_rows)} coefficients, {method}; cross-check "
+            f"{type(self).__name__}({self.model.formula!r}: {f.n_obs:,} observations, {f.events:,} events, "
+            f"{len(self.coefficient_rows)} coefficients, {self.model.method}, {method}; cross-check "
             f"{'passed' if self.crosscheck.passed else 'FAILED'})",
         ]
         lines += [f"  warning: {w.message}" for w in self.warnings]
@@ -369,59 +361,3 @@ class FitResult:
         index = pd.Index([0, 1], name="observed")
         columns = pd.Index([0, 1], name="predicted")
         return pd.DataFrame([[c.tn, c.fp], [c.fn, c.tp]], index=index, columns=columns)
-
-    # --- renderers (imported lazily: computation never pulls in jinja2)
-    def to_dict(self) -> dict[str, Any]:
-        """The report as a JSON-ready dictionary following the published schema."""
-        from .report.json_report import result_to_dict
-
-        return result_to_dict(self)
-
-    @overload
-    def to_json(self, path: None = None) -> str: ...
-    @overload
-    def to_json(self, path: str | Path) -> Path: ...
-    @overload
-    def to_json(self, path: IO[Any]) -> None: ...
-    def to_json(self, path: str | Path | IO[Any] | None = None) -> str | Path | None:
-        """Write the JSON report atomically to ``path`` and return the path; to an
-        open file (text or binary), return None; without a path, return the JSON text."""
-        return self._write("json", path)
-
-    @overload
-    def to_html(self, path: None = None) -> str: ...
-    @overload
-    def to_html(self, path: str | Path) -> Path: ...
-    @overload
-    def to_html(self, path: IO[Any]) -> None: ...
-    def to_html(self, path: str | Path | IO[Any] | None = None) -> str | Path | None:
-        """Write the self-contained HTML report atomically to ``path`` and return the
-        path; to an open file (text or binary), return None; without a path, return
-        the HTML text."""
-        return self._write("html", path)
-
-    @overload
-    def to_pdf(self, path: None = None, *, page_size: str = "a4") -> bytes: ...
-    @overload
-    def to_pdf(self, path: str | Path, *, page_size: str = "a4") -> Path: ...
-    @overload
-    def to_pdf(self, path: IO[bytes], *, page_size: str = "a4") -> None: ...
-    def to_pdf(self, path: str | Path | IO[bytes] | None = None, *,
-               page_size: str = "a4") -> bytes | Path | None:
-        """Write the PDF report (WeasyPrint; A4 or ``page_size="letter"``) atomically to
-        ``path`` and return the path; to a file open in binary mode, return None;
-        without a path, return the PDF bytes."""
-        return self._write("pdf", path, page_size=page_size)
-
-    def _write(self, fmt: str, path: str | Path | IO[Any] | None, page_size: str = "a4") -> Any:
-        from .report import render, write_report
-
-        if path is None:
-            payload = render(self, fmt, page_size=page_size)
-            return payload if fmt == "pdf" else payload.decode("utf-8")
-        return write_report(self, path, format=fmt, page_size=page_size)
-
-    def _repr_html_(self) -> str:
-        from .report.html import render_html
-
-        return render_html(self, fragment=True)

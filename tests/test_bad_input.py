@@ -497,7 +497,7 @@ def test_strict_turns_warnings_into_exit_4(tmp_path, capsys):
 
 def test_non_convergence_is_a_top_warning(monkeypatch):
     import statreport
-    import statreport.estimate as estimate
+    import statreport.estimators.mle as estimate
 
     monkeypatch.setattr(estimate, "MAX_NEWTON_ITERATIONS", 1)
     with statreport_warnings_only() as caught:
@@ -590,7 +590,7 @@ def test_badly_scaled_but_full_rank_design_is_not_refused():
 
 def test_non_converged_fit_shows_no_p_values(monkeypatch):
     import statreport
-    import statreport.estimate as estimate
+    import statreport.estimators.mle as estimate
 
     monkeypatch.setattr(estimate, "MAX_NEWTON_ITERATIONS", 1)
     with statreport_warnings_only():

@@ -12,7 +12,8 @@ import pandas as pd
 import pytest
 
 import statreport
-import statreport.estimate as estimate
+import statreport.crosscheck as crosscheck
+import statreport.estimators.mle as estimate
 
 
 @pytest.fixture(scope="module")
@@ -35,7 +36,7 @@ def test_fast_path_matches_plain_statsmodels(benchmark_like, monkeypatch):
     frame, path = benchmark_like
     formula = "y ~ x1 + x2 + x3 + x4 + age + C(region)"
     monkeypatch.setattr(estimate, "WARM_START_ROWS", 1_000)  # exercise the warm start
-    monkeypatch.setattr(estimate, "SUBSAMPLE_ROWS", 5_000)
+    monkeypatch.setattr(crosscheck, "SUBSAMPLE_ROWS", 5_000)
     ours = statreport.fit(formula, path)
     reference = smf.logit(formula, frame).fit(disp=0, method="newton", tol=1e-12)
     mine = ours.coefficients
@@ -56,42 +57,64 @@ def test_fast_path_matches_plain_statsmodels(benchmark_like, monkeypatch):
     assert ours.crosscheck.passed
 
 
+def _run(formula, data, execution, **options):  # type: ignore[no-untyped-def]
+    """`statreport.api.run` (what `fit` and the command line call) with ``execution``."""
+    from statreport.api import run
+    from statreport.options import validate
+
+    return run(formula, data, validate(options), on_stage=None, execution=execution)
+
+
 def test_parallel_crosscheck_equals_sequential(benchmark_like, monkeypatch, tmp_path):
-    """The forked scikit-learn refit gives exactly the in-process result."""
-    import statreport.crosscheck as crosscheck
+    """The command line's forked scikit-learn refit gives exactly the library's in-process result."""
+    import statreport.parallel as parallel
 
     _, path = benchmark_like
     formula = "y ~ x1 + x2 + x3 + x4 + age + C(region)"
-    sequential = statreport.fit(formula, path).crosscheck
-    monkeypatch.setattr(crosscheck, "PARALLEL_ROWS", 1_000)
+    sequential = _run(formula, path, parallel.Serial())
+    monkeypatch.setattr(parallel, "PARALLEL_ROWS", 1_000)
     marker = tmp_path / "child-ran"
-    original = crosscheck._refit_child
+    original = parallel._child
 
     def child(*args):
         marker.write_text("yes")  # written by the forked process
         original(*args)
 
-    monkeypatch.setattr(crosscheck, "_refit_child", child)
-    parallel = statreport.fit(formula, path).crosscheck
+    monkeypatch.setattr(parallel, "_child", child)
+    forked = _run(formula, path, parallel.CommandLine({"json"}))
     assert marker.exists(), "the refit did not run in a forked process"
-    assert parallel.passed and parallel.converged
-    assert parallel.max_abs_coef_diff == pytest.approx(sequential.max_abs_coef_diff, abs=1e-12)
-    assert parallel.label_agreement == sequential.label_agreement == 1.0
+    assert forked.crosscheck.passed and forked.crosscheck.converged
+    assert forked.crosscheck == sequential.crosscheck
+    assert forked.coefficient_rows == sequential.coefficient_rows
+    assert forked.data == sequential.data  # the hash, computed on a thread, too
 
 
 def test_failed_fit_stops_the_parallel_refit(monkeypatch):
     import multiprocessing
 
-    import statreport.crosscheck as crosscheck
+    import statreport.parallel as parallel
 
-    monkeypatch.setattr(crosscheck, "PARALLEL_ROWS", 10)
+    monkeypatch.setattr(parallel, "PARALLEL_ROWS", 10)
     rng = np.random.default_rng(1)
     frame = pd.DataFrame({"a": rng.normal(size=400)})
     frame["b"] = frame["a"] * 2  # collinear: the fit fails after the refit started
     frame["y"] = rng.integers(0, 2, 400)
     with pytest.raises(statreport.FitError):
-        statreport.fit("y ~ a + b", frame)
+        _run("y ~ a + b", frame, parallel.CommandLine({"json"}))
     assert multiprocessing.active_children() == []
+
+
+def test_the_library_runs_everything_in_the_callers_thread(benchmark_like, monkeypatch):
+    """`fit` starts no thread and no process, so a script, a notebook and a thread take one path."""
+    import multiprocessing
+    import threading
+
+    _, path = benchmark_like
+    started = []
+    monkeypatch.setattr(threading.Thread, "start", lambda self: started.append(self))
+    monkeypatch.setattr(multiprocessing.Process, "start", lambda self: started.append(self))
+    statreport.fit("y ~ x1 + x2 + age + C(region)", path)
+    assert started == []
 
 
 @pytest.mark.parametrize("formula, allow_python", [
@@ -108,7 +131,7 @@ def test_columns_read_before_formulaic_are_the_formulas_columns(formula, allow_p
 
 
 def test_reading_beside_the_imports_returns_or_raises_the_readers_outcome():
-    from statreport.api import _while_importing
+    from statreport.parallel import _while_importing
     from statreport.errors import DataError
 
     assert _while_importing(lambda: 42, ("json", "no_such_module_xyz", "csv")) == 42
@@ -141,6 +164,12 @@ def test_one_pass_score_hessian_and_loglike_are_statsmodels():
                                atol=1e-12 * np.abs(theirs.score(first)).max())
 
 
+def _cli_fit(formula, path):  # type: ignore[no-untyped-def]
+    from statreport.parallel import CommandLine
+
+    return _run(formula, path, CommandLine({"json"}))
+
+
 def _with_the_collector_off(benchmark_like, fits):
     """Run ``fits(path)`` with the garbage collector off, as the command line does;
     the data frames of the file's size still alive afterwards, and the freeze count."""
@@ -160,10 +189,10 @@ def _with_the_collector_off(benchmark_like, fits):
 
 
 def test_the_data_frame_is_freed_with_the_collector_off(benchmark_like):
-    # formulaic keeps the frame in a reference cycle, so fit collects the cycles
-    # the design made
+    # formulaic keeps the frame in a reference cycle, so the command line's execution
+    # collects the cycles the design made
     survivors, frozen = _with_the_collector_off(
-        benchmark_like, lambda path: statreport.fit("y ~ x1 + x2 + age + C(region)", path))
+        benchmark_like, lambda path: _cli_fit("y ~ x1 + x2 + age + C(region)", path))
     assert survivors == []
     assert frozen == 0  # what fit froze for its collection is unfrozen
 
@@ -176,7 +205,7 @@ def test_fits_in_threads_free_their_frames_with_the_collector_off(benchmark_like
 
     def one(formula, path):
         try:
-            statreport.fit(formula, path)
+            _cli_fit(formula, path)
         except BaseException as exc:  # noqa: BLE001 - reported below
             errors.append(exc)
 

@@ -23,6 +23,11 @@ from sklearn.metrics import roc_auc_score
 import statreport
 from statreport.curves import calibration_bins, full_roc, probability_histogram, rank, roc_curve
 from statreport.report import figures
+from statreport.report.figures import style
+from statreport.report.figures.legends import _crosses
+from statreport.report.figures.probabilities import _probability_labels
+from statreport.report.figures.text import text_width
+from statreport.report.figures.ticks import _tick_text, plain_log_ticks
 
 
 @pytest.fixture(scope="module")
@@ -195,7 +200,7 @@ LONG_LABELS = [
 
 def _lines_fit(label: str, width: float, size: float | None = None) -> bool:
     # summed character advances can exceed the kerned width by a fraction of a point
-    return all(figures._text_width([line], size) <= width * 1.01 for line in label.split("\n"))
+    return all(text_width([line], size) <= width * 1.01 for line in label.split("\n"))
 
 
 @pytest.mark.parametrize("text", LONG_LABELS[:3])
@@ -204,7 +209,7 @@ def test_fit_label_wraps_a_long_label_into_even_lines_keeping_every_character(te
     lines = fitted.split("\n")
     assert len(lines) == 2 and _lines_fit(fitted, 3.0)
     assert "".join(lines).replace(" ", "") == text.replace(" ", "")
-    widths = [figures._text_width([line]) for line in lines]
+    widths = [text_width([line]) for line in lines]
     assert min(widths) > 0.5 * max(widths)  # no orphan word on a line of its own
     assert figures.fit_label(text, 3.0) == fitted
 
@@ -246,7 +251,7 @@ def test_forest_plot_margin_fits_its_wrapped_labels_and_no_text_is_lost():
     assert [t.replace("\n", "").replace(" ", "") for t in ticks.labels] == [
         t.replace(" ", "") for t in LONG_LABELS[:3]]
     assert ticks.width == pytest.approx(max(
-        figures._text_width([line]) for t in ticks.labels for line in t.split("\n")))
+        text_width([line]) for t in ticks.labels for line in t.split("\n")))
     svg = figures.forest_plot(result).decode()
     groups = re.findall(r'<g id="ytick_\d+">.*?<g id="text_\d+">(.*?)</g>', svg, flags=re.S)
     assert [re.findall(r">([^<]*)</text>", g) for g in groups] == [t.split("\n") for t in ticks.labels]
@@ -305,7 +310,7 @@ def _ticks(values, **options):
 
     ax = Figure().add_subplot()
     ax.set_xscale("log")
-    figures._plain_log_ticks(ax, values, **options)
+    plain_log_ticks(ax, values, **options)
     locations = [t for t in ax.xaxis.get_majorticklocs()]
     formatter = ax.xaxis.get_major_formatter()
     return locations, [formatter(t, i) for i, t in enumerate(locations)], ax.get_xlim()
@@ -340,7 +345,7 @@ def test_a_per_unit_odds_ratio_close_to_1_is_drawn_at_1_on_a_readable_axis():
 
 def test_narrow_axis_ticks_are_written_exactly():
     locations, texts, _ = _ticks([0.97, 1.03])
-    assert texts == [figures._tick_text(t, 2) for t in locations]
+    assert texts == [_tick_text(t, 2) for t in locations]
     assert all(float(text) == pytest.approx(t) for text, t in zip(texts, locations, strict=True))
 
 
@@ -393,7 +398,7 @@ def _svg_renderer(figure):
 def _drawn(plot, result, monkeypatch):
     """The matplotlib figure ``plot`` draws for ``result``, and a renderer to measure it."""
     kept = []
-    monkeypatch.setattr(figures, "_to_svg", lambda figure: kept.append(figure) or b"")
+    monkeypatch.setattr(style, "_to_svg", lambda figure: kept.append(figure) or b"")
     plot(result)
     (figure,) = kept
     return figure, _svg_renderer(figure)
@@ -538,7 +543,7 @@ def test_legend_covers_no_data_line_bar_or_threshold(legend_case, plot, monkeypa
     assert figure.bbox.x0 <= box.x0 and box.x1 <= figure.bbox.x1
     assert figure.bbox.y0 <= box.y0 and box.y1 <= figure.bbox.y1
     bounds = (box.x0, box.y0, box.x1, box.y1)
-    crossing = [s for s in _data_segments(ax) if figures._crosses(s, bounds)]
+    crossing = [s for s in _data_segments(ax) if _crosses(s, bounds)]
     assert not crossing, (plot, crossing[:3])
     if box.y1 <= ax.bbox.y0:  # below the axes: clear of the tick labels and the axis label too
         assert box.y1 <= ax.xaxis.get_tightbbox(renderer).y0
@@ -577,7 +582,7 @@ def test_the_effect_plots_legend_covers_no_point_curve_or_boundary(case, monkeyp
     left = figure.axes[0]
     box = left.get_legend().get_window_extent(renderer)
     assert figure.bbox.x0 <= box.x0 and box.x1 <= figure.bbox.x1 and figure.bbox.y0 <= box.y0
-    crossing = [m for m in _drawn_marks(left) if figures._crosses(m, (box.x0, box.y0, box.x1, box.y1))]
+    crossing = [m for m in _drawn_marks(left) if _crosses(m, (box.x0, box.y0, box.x1, box.y1))]
     assert not crossing, (case, figures.effect_legend(result).corner, crossing[:3])
 
 
@@ -586,7 +591,7 @@ def test_the_cv_plots_legend_covers_no_band_curve_or_chosen_alpha(lasso, monkeyp
     (ax,) = figure.axes
     box = ax.get_legend().get_window_extent(renderer)
     assert figure.bbox.x0 <= box.x0 and box.x1 <= figure.bbox.x1 and figure.bbox.y0 <= box.y0
-    crossing = [m for m in _drawn_marks(ax) if figures._crosses(m, (box.x0, box.y0, box.x1, box.y1))]
+    crossing = [m for m in _drawn_marks(ax) if _crosses(m, (box.x0, box.y0, box.x1, box.y1))]
     assert not crossing, (figures.cv_legend(lasso).corner, crossing[:3])
 
 
@@ -606,7 +611,7 @@ def test_figures_write_counts_as_the_tables_do(monkeypatch):
     figure, _ = _drawn(figures.confusion_plot, randhie, monkeypatch)
     texts = [t.get_text().split("\n")[0] for t in figure.axes[0].texts]
     assert texts == [f"{n:,}".replace(",", "\u2009") for n in (c.tn, c.fp, c.fn, c.tp)]
-    legend = figures._probability_labels(randhie)
+    legend = _probability_labels(randhie)
     assert legend[0].endswith(f"n = {c.tn + c.fp:,}".replace(",", "\u2009"))
 
 
@@ -619,3 +624,33 @@ def test_the_confusion_heatmap_names_the_classes_when_they_are_labels(monkeypatc
     tutorial = statreport.fit("y ~ x", EXAMPLES / "tutorial.csv")
     figure, _ = _drawn(figures.confusion_plot, tutorial, monkeypatch)
     assert figure.axes[0].get_xlabel() == "Predicted"
+
+
+# --- The palette, shared with the stylesheets ---
+
+
+def _stylesheets() -> dict[str, str]:
+    from importlib.resources import files
+
+    return {name: (files("statreport") / "templates" / name).read_text(encoding="utf-8")
+            for name in ("report.css", "print.css")}
+
+
+def test_the_stylesheets_take_the_figures_colours_from_the_python_palette_defined_once():
+    block = style.css_custom_properties()
+    assert re.fullmatch(r"\.statreport \{ (--[a-z-]+: #[0-9a-f]{6}; )+\}", block), block
+    from_python = dict(re.findall(r"--([a-z-]+): (#[0-9a-f]{6});", block))
+    assert from_python == {"ink": style.INK, "blue": style.BLUE, "orange": style.ORANGE,
+                           "grey": style.GREY} == style.PALETTE
+    assert style.RC["axes.edgecolor"] == style.INK
+    sheets = _stylesheets()
+    from_css = [name for css in sheets.values() for name in re.findall(r"--([a-z-]+)\s*:", css)]
+    used = {name for css in sheets.values() for name in re.findall(r"var\(\s*--([a-z-]+)", css)}
+    assert "ink" in used
+    assert not set(from_python) & set(from_css)  # each colour defined once: in Python
+    assert len(from_css) == len(set(from_css))
+    assert used <= set(from_python) | set(from_css), used - set(from_python) - set(from_css)
+    for name, css in sheets.items():
+        assert not re.search(r"var\(\s*--[a-z-]+\s*,", css), name  # no fallback: a second definition
+        for value in from_python.values():  # nor the colour written out
+            assert value.lower() not in css.lower(), (name, value)

@@ -11,8 +11,8 @@ import numpy as np
 import pytest
 from conftest import EXAMPLES, REPO, statreport_warnings_only
 
-from statreport import helper as helper_module
-from statreport.helper import PREPARING_NICENESS, Helper, in_two
+from statreport.parallel import helper as helper_module
+from statreport.parallel.helper import PREPARING_NICENESS, Helper, in_two
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="the helper needs fork")
 
@@ -252,7 +252,7 @@ def test_figures_that_cannot_be_drawn_ahead_are_drawn_with_the_report():
 
 def test_the_command_line_draws_the_figures_ahead_and_renders_with_them(tmp_path, monkeypatch):
     from statreport import cli
-    from statreport.helper import Pending
+    from statreport.parallel.helper import Pending
 
     class Recording:  # a helper that runs every request here, in order
         def __init__(self):

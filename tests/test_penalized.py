@@ -13,7 +13,7 @@ from conftest import REPO
 
 import statreport
 from statreport.cli import main
-from statreport.penalized import PenaltySpec, kkt_violation, objective
+from statreport.estimators.penalized import PenaltySpec, kkt_violation, objective
 
 GLMNET = REPO / "tests" / "reference" / "glmnet"
 CASES = [
@@ -90,13 +90,13 @@ def anes_lasso(**options):
 def test_cv_is_reproducible_and_reported():
     first = anes_lasso(alpha="cv", seed=3, folds=4)
     second = anes_lasso(alpha="cv", seed=3, folds=4)
-    assert first.penalty.cv == second.penalty.cv
-    cv = first.penalty.cv
+    assert first.method_details.cv == second.method_details.cv
+    cv = first.method_details.cv
     assert len(cv.alphas) == len(cv.mean_deviance) == len(cv.se_deviance)
-    assert cv.alpha_1se >= cv.alpha_min and first.penalty.alpha == cv.alpha_min
+    assert cv.alpha_1se >= cv.alpha_min and first.method_details.alpha == cv.alpha_min
     assert min(cv.mean_deviance) == cv.mean_deviance[cv.alphas.index(cv.alpha_min)]
     one_se = anes_lasso(alpha="cv", seed=3, folds=4, cv_rule="1se")
-    assert one_se.penalty.alpha == cv.alpha_1se
+    assert one_se.method_details.alpha == cv.alpha_1se
     html = first.to_html(REPO / "tests" / ".cv-report.html").read_text()
     (REPO / "tests" / ".cv-report.html").unlink()
     assert 'id="figure-cv"' in html and "cross-validation" in html
@@ -104,7 +104,7 @@ def test_cv_is_reproducible_and_reported():
     assert len(cv.path) == len(cv.alphas)
     assert cv.path_terms == ("age", "income", "self_lr", "tv_news", "log_popul")
     assert all(value == 0.0 for value in cv.path[0])  # the grid starts where every slope is zero
-    chosen = cv.path[cv.alphas.index(first.penalty.alpha)]
+    chosen = cv.path[cv.alphas.index(first.method_details.alpha)]
     fitted = [row.estimate for row in first.coefficient_rows[1:]]
     assert np.allclose(chosen, fitted, atol=1e-4)
 
@@ -124,7 +124,7 @@ def test_penalized_report_shows_no_inference():
     assert "Residual deviance" in labels and "McFadden" in " ".join(labels)
     assert not [label for label in labels if re.search(r"LR |AIC|BIC| df\)", label)], labels
     assert result.fit.aic != result.fit.aic  # NaN: AIC assumes maximum likelihood
-    assert "tv_news" in result.penalty.zero_terms
+    assert "tv_news" in result.method_details.zero_terms
 
 
 def test_refit_is_separate_and_warned():
@@ -178,7 +178,7 @@ def test_a_refit_keeps_every_level_of_a_categorical_the_penalty_kept_part_of():
     frame["y"] = (rng.random(n) < 1 / (1 + np.exp(-eta))).astype(int)
     with pytest.warns(statreport.StatReportWarning, match="'region' is refitted with every level"):
         result = statreport.fit("y ~ x + C(region)", frame, penalty="l1", alpha=0.01, refit=True)
-    assert result.penalty.zero_terms == ("C(region)[T.b]",)
+    assert result.method_details.zero_terms == ("C(region)[T.b]",)
     refit = {row["term"]: row for row in result.to_dict()["refit"]["coefficients"]}
     reference = smf.logit("y ~ x + C(region)", frame).fit(disp=0)
     assert sorted(refit) == sorted(reference.params.index)
@@ -208,7 +208,7 @@ def test_a_one_predictor_lasso_on_raw_ages_reaches_the_optimum(alpha):
 
     frame = _raw_scale_ages()
     result = statreport.fit("y ~ age", frame, penalty="l1", alpha=alpha)
-    assert result.penalty.kkt_violation < 1e-12 and not result.warnings
+    assert result.method_details.kkt_violation < 1e-12 and not result.warnings
     X, y = np.c_[np.ones(len(frame)), frame["age"]], frame["y"].to_numpy(float)
     spec = PenaltySpec.create("l1", alpha, None)
     b = np.array([row.estimate for row in result.coefficient_rows])
@@ -247,7 +247,7 @@ def test_a_refit_keeps_every_level_of_a_categorical_slope_the_penalty_kept_part_
     frame["y"] = (rng.random(n) < 1 / (1 + np.exp(-eta))).astype(int)
     with pytest.warns(statreport.StatReportWarning, match="'region' is refitted with every level"):
         result = statreport.fit("y ~ x * C(region)", frame, penalty="l1", alpha=0.005, refit=True)
-    assert result.penalty.zero_terms == ("x:C(region)[T.b]",)
+    assert result.method_details.zero_terms == ("x:C(region)[T.b]",)
     refit = {row["term"]: row["estimate"] for row in result.to_dict()["refit"]["coefficients"]}
     reference = smf.logit("y ~ x * C(region)", frame).fit(disp=0).params
     assert sorted(refit) == sorted(reference.index)

@@ -1,13 +1,21 @@
-"""Properties that hold for any data (hypothesis generates the data)."""
+"""Properties that hold for any data (hypothesis generates the data).
+
+A clean StatReportError is allowed for an odd data set, but most generated data
+sets are ordinary and must give a report: the test counts the outcomes and
+asserts a minimum share of reports, so a regression that rejects everything
+fails. The examples are derandomized (one fixed sequence), so the share is the
+same on every run until the test, the strategy or hypothesis changes.
+"""
 
 from __future__ import annotations
 
 import math
+from collections import Counter
 
 import numpy as np
 import pandas as pd
 from conftest import report_warning_messages, statreport_warnings_only, warned_messages
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 import statreport
@@ -28,14 +36,13 @@ def datasets(draw):
     return pd.DataFrame({"y": y, "x1": x1, "x2": x2, "g": group})
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(datasets(), st.floats(0.05, 0.95), st.floats(0.5, 0.999))
-def test_report_invariants(frame, threshold, ci_level):
+def check_invariants(frame: pd.DataFrame, threshold: float, ci_level: float) -> str:
+    """Fit and check the report's invariants: "report", or the StatReportError's class name."""
     with statreport_warnings_only() as caught:
         try:
             result = statreport.fit("y ~ x1 + x2 + g", frame, threshold=threshold, ci_level=ci_level)
-        except statreport.StatReportError:
-            return  # e.g. a level that vanished makes the design singular: a clean error is fine
+        except statreport.StatReportError as exc:
+            return type(exc).__name__  # e.g. a level that vanished makes the design singular
     assert warned_messages(caught) == report_warning_messages(result)  # each one, once
     c = result.classification
     assert c.tn + c.fp + c.fn + c.tp == result.fit.n_obs == len(frame)
@@ -53,3 +60,23 @@ def test_report_invariants(frame, threshold, ci_level):
     assert result.fit.deviance <= result.fit.null_deviance + 1e-8
     document = result.to_dict()
     assert len(document["coefficients"]) == len(result.coefficient_rows)
+    return "report"
+
+
+def test_report_invariants():
+    outcomes: Counter[str] = Counter()
+
+    @settings(max_examples=60, deadline=None, derandomize=True, database=None,
+              suppress_health_check=[HealthCheck.too_slow])
+    @given(datasets(), st.floats(0.05, 0.95), st.floats(0.5, 0.999))
+    def invariants_hold(frame, threshold, ci_level):
+        outcome = check_invariants(frame, threshold, ci_level)
+        event(outcome)
+        outcomes[outcome] += 1
+
+    invariants_hold()
+    total = sum(outcomes.values())
+    summary = f"{outcomes['report']} of {total} reports; {dict(outcomes.most_common())}"
+    print(summary)
+    # Measured at 90025c2: 49 of 60 reports (82%), 11 FitErrors (separation in small samples).
+    assert outcomes["report"] >= 0.65 * total, f"expected at least 65% reports, got {summary}"

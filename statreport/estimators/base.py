@@ -12,43 +12,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
+from ..result import Capabilities, ReportWarning
+
 if TYPE_CHECKING:  # pragma: no cover
     import numpy as np
 
     from ..crosscheck import SklearnRefit
     from ..design import Design
     from ..progress import Stages
-    from ..result import ReportWarning
-
-
-@dataclass(frozen=True)
-class Capabilities:
-    """What an estimator's estimates support.
-
-    intervals : "wald", "profile" or "none"
-        Confidence intervals the coefficient table may show: Wald from ``Estimate.cov``,
-        the estimator's own (``Estimate.intervals``, e.g. profile likelihood), or none.
-    tests : "wald", "lr" or "none"
-        Per-coefficient tests: Wald z from ``cov``, the estimator's own likelihood-ratio
-        p-values (``Estimate.p_values``), or none.
-    model_test : bool
-        Whether the likelihood-ratio test against the intercept-only model, AIC and
-        BIC mean what they say (they assume maximum likelihood or its penalized analogue).
-    standard_errors : bool
-        Whether ``cov`` is a valid sampling covariance (standard errors shown).
-    shrunk : bool
-        Estimates are shrunk toward zero on purpose (a penalty): the report says so.
-    refit_before_fit : bool
-        The cross-check's independent refit does not need the estimate, so it can run
-        beside the fit.
-    """
-
-    intervals: str = "wald"
-    tests: str = "wald"
-    model_test: bool = True
-    standard_errors: bool = True
-    shrunk: bool = False
-    refit_before_fit: bool = True
 
 
 @dataclass(frozen=True, eq=False)
@@ -90,8 +61,22 @@ class Estimator(Protocol):
     """
 
     name: ClassVar[str]
-    label: ClassVar[str]  # how the report names the method
     capabilities: ClassVar[Capabilities]
+    #: the cross-check's tolerances: largest probability difference, and coefficient
+    #: difference relative to max(1, |estimate|)
+    tolerances: ClassVar[tuple[float, float]]
+    #: whether the cross-check's refit needs the estimate (else it may run beside the fit)
+    refit_needs_estimate: ClassVar[bool]
+
+    @property
+    def label(self) -> str:
+        """How the report names the method ("Penalized likelihood, L1 (lasso)")."""
+        ...
+
+    def tune(self, design: Design, *, stage: Stages) -> Estimator:
+        """This estimator with its tuning settled on ``design`` (a cross-validated
+        penalty strength, say); itself when there is nothing to tune."""
+        ...
 
     def fit(self, design: Design, *, ci_level: float, stage: Stages) -> Estimate:
         """Fit the model to ``design``; ``stage`` reports progress of long steps."""
@@ -99,10 +84,13 @@ class Estimator(Protocol):
 
     def refit(self, design: Design, estimate: Estimate | None) -> SklearnRefit:
         """The cross-check's independent refit (scikit-learn) of the same model;
-        ``estimate`` is None when ``capabilities.refit_before_fit``."""
+        ``estimate`` is None unless ``refit_needs_estimate``."""
         ...
 
     def check(self, design: Design) -> None:
         """Refuse a design this estimator cannot fit (a `UsageError` or `FitError`),
         before any work."""
         ...
+
+
+__all__ = ["Capabilities", "Estimate", "Estimator"]

@@ -1,27 +1,31 @@
-"""Rendering a `FitResult`: JSON, HTML (Jinja2) and PDF (WeasyPrint), written atomically.
+"""Rendering a result: JSON, HTML (Jinja2) and PDF (WeasyPrint), written atomically.
 
-The output format comes from the file extension (an open file is given it by
-the caller). `write_reports` renders
-every requested file in memory first and only then writes them, so a
-rendering failure leaves no file behind.
+Build, then serialize: `sections.build_document` turns the result into a
+format-neutral `Document` once, and each format serializes it. The output
+format comes from the file extension (an open file is given it by the
+caller). `write_reports` renders every requested file in memory first and only
+then writes them, so a rendering failure leaves no file behind.
 """
 
 from __future__ import annotations
 
 import io
 from collections.abc import Callable, Sequence
-from functools import cache, partial
+from functools import cache, lru_cache, partial
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 from ..errors import RenderError, UsageError
-from ..result import FigureInputs, FitResult
+from ..result import ResultData
 
 if TYPE_CHECKING:  # pragma: no cover
+    from .document import Document
     from .figures import Figure
 
 #: Where a renderer gets the figures: called at most once per format that shows them.
 FigureSource = Callable[[], "tuple[Figure, ...]"]
+#: How a list of calls is made: one after another, or some of them elsewhere (`parallel.helper.in_two`).
+CallMap = Callable[[list[Callable[[], Any]]], list[Any]]
 
 FORMATS: dict[str, str] = {".html": "html", ".htm": "html", ".json": "json", ".pdf": "pdf"}
 
@@ -39,12 +43,14 @@ def format_for(path: str | Path) -> str:
 
 
 def render(
-    result: FitResult, fmt: str, *, page_size: str = "a4", figures: FigureSource | None = None
+    result: ResultData, fmt: str, *, page_size: str = "a4", figures: FigureSource | None = None,
+    document: Document | None = None,
 ) -> bytes:
     """Render ``result`` as ``fmt`` ('html', 'pdf' or 'json') and return the bytes.
 
     ``figures`` supplies the drawn figures (`render_documents` draws them once
-    for HTML and PDF); by default they are drawn here, once per result.
+    for HTML and PDF); by default they are drawn here. ``document`` is the
+    result's document, if it was built already.
     """
     if fmt not in ("json", "html", "pdf"):
         raise UsageError(f"format must be one of {sorted(set(FORMATS.values()))}; got {fmt!r}")
@@ -52,14 +58,14 @@ def render(
         if fmt == "json":
             from .json_report import render_json
 
-            return render_json(result)
+            return render_json(result, document=document)
         if fmt == "html":
             from .html import render_html
 
-            return render_html(result, figures=figures).encode("utf-8")
+            return render_html(result, figures=figures, document=document).encode("utf-8")
         from .pdf import render_pdf
 
-        return render_pdf(result, page_size=page_size, figures=figures)
+        return render_pdf(result, page_size=page_size, figures=figures, document=document)
     except (UsageError, RenderError):
         raise
     except Exception as exc:  # a template or encoder bug must not escape as a traceback
@@ -67,7 +73,7 @@ def render(
 
 
 def write_reports(
-    result: FitResult,
+    result: ResultData,
     paths: Sequence[str | Path],
     *,
     page_size: str = "a4",
@@ -111,39 +117,42 @@ def warm_up(formats: set[str]) -> None:
                     '<style>code { font-family: "DejaVu Sans Mono" }</style>')
 
 
-def draw_ahead(inputs: FigureInputs) -> tuple[Figure, ...] | None:
-    """The figures, drawn before the result is complete, for `render_documents`;
-    None if drawing failed (`render_documents` then draws them again, and the
-    failure is reported like any rendering failure)."""
-    from .figures import render_figures_in_two
+def render_figures(result: ResultData) -> tuple[Figure, ...]:
+    """Every figure the report shows, in display order, drawn (once per result)."""
+    return _render_figures(result)
 
-    try:
-        return render_figures_in_two(inputs)
-    except Exception:  # noqa: BLE001 - raised again, as a RenderError, when the report is rendered
-        return None
+
+@lru_cache(maxsize=4)
+def _render_figures(result: ResultData) -> tuple[Figure, ...]:
+    from .figures import draw_figures
+    from .sections import build_document
+
+    return draw_figures(result, build_document(result).figures)
 
 
 def render_documents(
-    result: FitResult,
-    formats: tuple[str, ...],
-    page_size: str,
-    figures: tuple[Figure, ...] | None = None,
+    result: ResultData, formats: tuple[str, ...], page_size: str, calls: CallMap | None = None
 ) -> dict[str, bytes]:
-    """The HTML and PDF reports named in ``formats``, their figures drawn once.
+    """The reports named in ``formats`` from one `Document`, its figures drawn once.
 
-    For the command line's helper process: ``figures`` are the ones it drew
-    from the result's `FigureInputs`, if it did; otherwise they are drawn
-    here, half of them in a forked copy of this process (`statreport.helper.in_two`).
+    ``calls`` makes the figure-drawing calls (the command line's helper draws half of
+    them in a forked copy of itself); by default one after another, here.
     """
-    from .figures import render_figures_in_two
+    from .figures import draw_figures
+    from .sections import build_document
 
+    try:
+        document = build_document(result)
+    except Exception as exc:  # a section bug must not escape as a traceback
+        raise RenderError(f"cannot build the report: {exc}") from exc
     # drawn when `render` first asks, so a failure there is a RenderError like any other
-    source = (lambda: figures) if figures is not None else cache(partial(render_figures_in_two, result))
-    return {fmt: render(result, fmt, page_size=page_size, figures=source) for fmt in formats}
+    source = cache(partial(draw_figures, result, document.figures, calls=calls))
+    return {fmt: render(result, fmt, page_size=page_size, figures=source, document=document)
+            for fmt in formats}
 
 
 def write_report(
-    result: FitResult, target: str | Path | IO[Any], *, format: str | None = None, page_size: str = "a4"
+    result: ResultData, target: str | Path | IO[Any], *, format: str | None = None, page_size: str = "a4"
 ) -> Path | None:
     """Write one report to a path (atomically; ``format`` defaults to the one the
     extension names, and the path is returned) or to an open file (``format``

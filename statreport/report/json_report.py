@@ -8,68 +8,51 @@ from __future__ import annotations
 
 import json
 import math
-from dataclasses import asdict
 from typing import Any
 
-from ..result import FitResult
+from ..result import ResultData
+from .document import Document
 
-SCHEMA_VERSION = "1.2"  # 1.2: model.negative_class
-INFERENTIAL = ("std_error", "z", "p_value", "ci_low", "ci_high", "or_ci_low", "or_ci_high")
-
-
-def _penalty(result: FitResult) -> dict[str, Any] | None:
-    if result.penalty is None:
-        return None
-    info = asdict(result.penalty)
-    info["zero_terms"] = list(result.penalty.zero_terms)
-    return info
+SCHEMA_VERSION = "1.3"  # 1.3: model.method "firth", model.method_label, model.ci_method, "firth"
 
 
-def result_to_dict(result: FitResult) -> dict[str, Any]:
-    """The report as plain JSON types, with non-finite numbers replaced by None."""
-    model = asdict(result.model)
-    model["ci_level"] = result.ci_level
-    model["alpha"] = result.penalty.alpha if result.penalty else None
-    model["l1_ratio"] = result.penalty.l1_ratio if result.penalty else None
-    coefficients = [asdict(row) for row in result.coefficient_rows]
-    fit = asdict(result.fit)
-    if result.penalty is not None:  # no valid inference after a penalty: null by design
-        for row in coefficients:
-            row.update(dict.fromkeys(INFERENTIAL, None))
-        fit.update(dict.fromkeys(("llr", "llr_p_value", "aic", "bic"), None))
-    data = asdict(result.data)
-    data["dropped_by_column"] = dict(result.data.dropped_by_column)
-    document: dict[str, Any] = {
-        "schema_version": SCHEMA_VERSION,
-        "title": result.title,
-        "date": result.date,
-        "model": model,
-        "data": data,
-        "fit": fit,
-        "pseudo_r2": asdict(result.pseudo_r2),
-        "coefficients": coefficients,
-        "classification": asdict(result.classification),
-        "crosscheck": asdict(result.crosscheck),
-        "warnings": [asdict(w) for w in result.warnings],
-        "versions": dict(result.versions),
-        "penalty": _penalty(result),
-        "refit": (
-            {"coefficients": [asdict(row) for row in result.refit_rows]}
-            if result.refit_rows is not None else None
-        ),
-    }
+#: The JSON report's top-level keys in the order they are written (others follow).
+KEY_ORDER = ("schema_version", "title", "date", "model", "data", "fit", "pseudo_r2", "coefficients",
+             "classification", "crosscheck", "warnings", "versions", "penalty", "refit", "firth")
+
+
+def result_to_dict(result: ResultData, document: Document | None = None) -> dict[str, Any]:
+    """The report as plain JSON types: every section's part of the `Document`, merged in
+    section order, with non-finite numbers replaced by None (and listed in a warning)."""
+    from .sections import build_document
+
+    doc = document or build_document(result)
+    merged: dict[str, Any] = {"schema_version": SCHEMA_VERSION, "title": result.title, "date": result.date}
+    for section in doc.sections:
+        _merge(merged, section.json)
+    order = {key: i for i, key in enumerate(KEY_ORDER)}
+    merged = dict(sorted(merged.items(), key=lambda item: order.get(item[0], len(order))))
     non_finite: list[str] = []
-    document = _finite_or_none(document, "", non_finite)
+    merged = _finite_or_none(merged, "", non_finite)
     if non_finite:
         shown = ", ".join(non_finite[:8]) + (", ..." if len(non_finite) > 8 else "")
-        document["warnings"].append(
+        merged["warnings"].append(
             {
                 "code": "non_finite_values",
                 "message": f"{len(non_finite)} value(s) were NaN or infinite and are written "
                 f"as null: {shown}",
             }
         )
-    return document
+    return merged
+
+
+def _merge(into: dict[str, Any], part: Any) -> None:
+    """Merge a section's JSON part into the document: objects key by key, anything else replaced."""
+    for key, value in part.items():
+        if isinstance(value, dict) and isinstance(into.get(key), dict):
+            _merge(into[key], value)
+        else:
+            into[key] = value
 
 
 def _finite_or_none(value: Any, path: str, found: list[str]) -> Any:
@@ -84,7 +67,7 @@ def _finite_or_none(value: Any, path: str, found: list[str]) -> Any:
     return value
 
 
-def render_json(result: FitResult) -> bytes:
+def render_json(result: ResultData, document: Document | None = None) -> bytes:
     """The JSON report as UTF-8 bytes (indented, key order fixed, ends with a newline)."""
-    text = json.dumps(result_to_dict(result), indent=2, ensure_ascii=False, allow_nan=False)
+    text = json.dumps(result_to_dict(result, document), indent=2, ensure_ascii=False, allow_nan=False)
     return (text + "\n").encode("utf-8")

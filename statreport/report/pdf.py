@@ -12,9 +12,10 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from ..errors import RenderError, UsageError
-from ..result import FitResult
+from ..result import ResultData
 
 if TYPE_CHECKING:  # pragma: no cover
+    from .document import Document
     from .figures import Figure
 
 PAGE_SIZES = {"a4": "A4", "letter": "letter"}
@@ -35,7 +36,8 @@ def _fetcher_class() -> Any:
 
 
 def render_pdf(
-    result: FitResult, *, page_size: str = "a4", figures: Callable[[], tuple[Figure, ...]] | None = None
+    result: ResultData, *, page_size: str = "a4", figures: Callable[[], tuple[Figure, ...]] | None = None,
+    document: Document | None = None,
 ) -> bytes:
     """Render ``result`` as PDF bytes with A4 or US letter pages (``figures``: as `render_html`)."""
     key = page_size.lower()
@@ -43,7 +45,7 @@ def render_pdf(
         raise UsageError(f"page size must be one of 'a4', 'letter'; got {page_size!r}")
     from .html import render_html
 
-    html = render_html(result, pdf=True, figures=figures)
+    html = render_html(result, pdf=True, figures=figures, document=document)
     return html_to_pdf(html, page_size=PAGE_SIZES[key])
 
 

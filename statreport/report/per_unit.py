@@ -13,7 +13,7 @@ import math
 import re
 from dataclasses import dataclass
 
-from ..result import FigureInputs, FitResult, levels_by_column
+from ..result import ResultData, levels_by_column
 from . import formatting
 
 #: A design column that is a plain variable name, so ``I(name / 1000)`` is a valid formula term.
@@ -36,7 +36,7 @@ class SmallUnit:
         return f"I({self.term} / {self.scale})" if _PLAIN_NAME.fullmatch(self.term) else None
 
 
-def small_unit_terms(result: FitResult | FigureInputs) -> tuple[SmallUnit, ...]:
+def small_unit_terms(result: ResultData) -> tuple[SmallUnit, ...]:
     """Numeric (not categorical, not separated) terms whose odds ratio per unit rounds to
     1.000, and so does each bound of its interval, if it has one.
 

@@ -1,0 +1,496 @@
+"""Maximum likelihood: statsmodels `Logit` by Newton's method, its per-step costs cut.
+
+The estimator `MaximumLikelihood` (registered as "mle") wraps `fit_mle`; under
+quasi-complete separation it also fits Firth's bias-reduced model of the same
+design, which the report shows beside the limit fit.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import warnings
+from dataclasses import dataclass
+from functools import cache
+from typing import TYPE_CHECKING, Any, ClassVar
+
+import numpy as np
+
+from ..crosscheck import WARM_START_ROWS, subsample
+from ..design import Design
+from ..errors import FitError, option
+from ..result import Capabilities, ReportWarning, term_namer
+from ..separation import Separation, detect_separation, looks_separated
+from .base import Estimate
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..crosscheck import SklearnRefit
+    from ..progress import Stages
+    from ..result import Coefficient
+
+MAX_NEWTON_ITERATIONS = 50
+
+
+#: Rows per block in the score and Hessian pass (a block of a 14-column design is 1.8 MB).
+HESSIAN_BLOCK_ROWS = 16_384
+
+
+#: Rows whose predictions `fast_logit`'s perfect-prediction check looks at first.
+PERFECT_CHECK_ROWS = 1_024
+
+
+@cache
+def fast_logit() -> type:
+    """statsmodels' `Logit` with its per-iteration costs cut; the same results.
+
+    - The score and the Hessian: statsmodels computes the predictions for
+      each (two products with the n x k design per Newton step), then forms
+      ``(L * (1 - L) * X.T) @ X`` in one go, an n x k temporary (112 MB at 1e6
+      rows, 1.1 GB at 1e7). Here one pass over blocks of rows computes the
+      predictions, the score and the Hessian together while each block is in
+      cache, and keeps them for the step's parameters, which Newton asks both
+      of: the same vectors and matrices to rounding (tested against
+      statsmodels').
+    - The perfect-prediction check statsmodels runs after every step predicts
+      all n rows to see whether every prediction equals its outcome (within
+      1e-8). If one of the first rows already differs, the answer is no; only
+      otherwise is statsmodels' own check run, with its own warning.
+    - The log-likelihood (statsmodels' own) is kept for the last parameters
+      it was asked at.
+
+    At 1e6 rows x 14 columns a fit takes 0.31 s against 0.42 s with only the
+    blocked Hessian and 0.70 s with statsmodels' own methods.
+    """
+    from statsmodels.discrete.discrete_model import Logit
+
+    class FastLogit(Logit):  # type: ignore[misc]
+        _derivatives_at: tuple[bytes, np.ndarray, np.ndarray] | None = None
+        _loglike_at: tuple[bytes, float] | None = None
+
+        def loglike(self, params: np.ndarray) -> float:
+            """statsmodels' log-likelihood, kept for the last ``params`` (Newton's
+            last step and the results object both ask for it)."""
+            key = np.asarray(params, dtype=np.float64).tobytes()
+            if self._loglike_at is None or self._loglike_at[0] != key:
+                self._loglike_at = (key, super().loglike(params))
+            return self._loglike_at[1]
+
+        def score(self, params: np.ndarray) -> np.ndarray:
+            return self._derivatives(params)[0]
+
+        def hessian(self, params: np.ndarray) -> np.ndarray:
+            return self._derivatives(params)[1]
+
+        def _derivatives(self, params: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+            """Score and Hessian of the log-likelihood at ``params``, in one pass over X."""
+            params = np.asarray(params, dtype=np.float64)
+            key = params.tobytes()
+            if self._derivatives_at is not None and self._derivatives_at[0] == key:
+                return self._derivatives_at[1].copy(), self._derivatives_at[2].copy()
+            X, y = self.exog, self.endog
+            score = np.zeros(X.shape[1])
+            hessian = np.zeros((X.shape[1], X.shape[1]))
+            for start in range(0, X.shape[0], HESSIAN_BLOCK_ROWS):
+                block = X[start:start + HESSIAN_BLOCK_ROWS]
+                fitted = self.cdf(block @ params)  # statsmodels' predict, a block at a time
+                score += (y[start:start + HESSIAN_BLOCK_ROWS] - fitted) @ block
+                hessian -= (block.T * (fitted * (1 - fitted))) @ block
+            self._derivatives_at = (key, score, hessian)
+            return score.copy(), hessian.copy()
+
+        def _check_perfect_pred(self, params: np.ndarray, *args: object) -> None:
+            head = slice(0, PERFECT_CHECK_ROWS)
+            fitted = self.cdf(self.exog[head] @ params)
+            if np.any(np.abs(fitted - self.endog[head]) > 1e-8):  # statsmodels' allclose atol
+                return
+            super()._check_perfect_pred(params, *args)
+
+    return FastLogit
+
+
+def _warm_start(design: Design) -> np.ndarray | None:
+    """Starting values from the same model on a subsample: fewer full-data Newton steps
+    (from `WARM_START_ROWS` rows).
+
+    The maximum-likelihood estimate does not depend on the start (the
+    log-likelihood is concave), only the number of iterations does; any
+    trouble on the subsample just means a cold start.
+    """
+    if design.n_obs < WARM_START_ROWS:
+        return None
+    rows = subsample(design.n_obs)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            fitted = fast_logit()(design.y[rows], design.X[rows], check_rank=False).fit(
+                method="newton", maxiter=MAX_NEWTON_ITERATIONS, disp=False
+            )
+    except Exception:  # noqa: BLE001 - a failed warm start only costs iterations
+        return None
+    start = np.asarray(fitted.params, dtype=np.float64)
+    return start if fitted.mle_retvals.get("converged") and np.all(np.isfinite(start)) else None
+
+
+@dataclass(frozen=True)
+class FirthCompanion:
+    """Firth's bias-reduced fit of the same model, shown beside a fit under
+    quasi-complete separation: finite estimates with profile penalized-likelihood
+    intervals for every term, the separated ones included."""
+
+    rows: tuple[Coefficient, ...]
+    info: Any  # statreport.estimators.firth.FirthInfo
+
+
+@dataclass(frozen=True)
+class MaximumLikelihood:
+    """Maximum likelihood by Newton's method (statsmodels `Logit`); Wald inference."""
+
+    name: ClassVar[str] = "mle"
+    label: ClassVar[str] = "Maximum likelihood (Newton), statsmodels Logit"
+    capabilities: ClassVar[Capabilities] = Capabilities()
+    tolerances: ClassVar[tuple[float, float]] = (1e-6, 1e-4)
+    refit_needs_estimate: ClassVar[bool] = False
+
+    @classmethod
+    def from_options(cls, options: dict[str, Any]) -> MaximumLikelihood:
+        return cls()
+
+    def check(self, design: Design) -> None:
+        """Every design can be tried; a singular one fails in `fit` with its columns named."""
+
+    def tune(self, design: Design, *, stage: Stages) -> MaximumLikelihood:
+        return self
+
+    def fit(self, design: Design, *, ci_level: float, stage: Stages) -> Estimate:
+        """`fit_mle`; under quasi-separation, with Firth's fit of the same model as details."""
+        estimate = fit_mle(design)
+        if not estimate.separated_terms:
+            return estimate
+        from ..inference import coefficient_table
+        from .firth import Firth
+
+        with stage("fitting Firth's model beside the separated fit"):
+            firth = Firth().fit(design, ci_level=ci_level, stage=stage)
+        rows = coefficient_table(firth, design.column_names, ci_level=ci_level,
+                                 capabilities=Firth.capabilities)
+        return dataclasses.replace(estimate, details=FirthCompanion(rows, firth.details))
+
+    def refit(self, design: Design, estimate: Estimate | None) -> SklearnRefit:
+        """scikit-learn without a penalty on the same design (`refit_unpenalized`)."""
+        from ..crosscheck import refit_unpenalized
+
+        return refit_unpenalized(design.X, design.y, solver_note=", no penalty")
+
+
+def fit_mle(design: Design) -> Estimate:
+    """Fit the logistic model by maximum likelihood (statsmodels `Logit`, Newton;
+    its per-step costs cut, `fast_logit`).
+
+    Warnings statsmodels raises are captured into ``Estimate.warnings``. A
+    singular design raises `FitError` naming the redundant columns, and so does
+    complete separation (the estimates do not exist); quasi-complete separation
+    is reported in ``separated_terms`` and a warning. If Newton then did not
+    converge and the separation is along dummies, the other terms get their
+    limits (`_limit_fit`) and the estimate counts as converged for them, with
+    the separated terms' covariance NaN. When Newton does not
+    converge on the design as given and the data are not separated, it is run
+    again on centred and scaled columns (`Standardized`): the same model in
+    other coordinates, for designs like ``year + I(year**2)`` whose Hessian is
+    too ill-conditioned in the original units (R's glm, which solves by QR,
+    converges on them).
+    """
+    from scipy.special import expit
+
+    redundant = redundant_columns(design.X, design.column_names)
+    if redundant:
+        raise FitError(_singular_message(design, redundant))
+    fitted, params, cov, found = _newton(design, design.X, _warm_start(design))
+    converged = bool(fitted.mle_retvals.get("converged", False))
+    separation = None
+    if not converged:
+        separation = detect_separation(design.X, design.y, design.column_names)
+        if separation.kind not in ("complete", "quasi"):
+            coordinates = Standardized.of(design)
+            retried, gamma, gamma_cov, retry_found = _newton(design, coordinates.Z, None)
+            if retried.mle_retvals.get("converged", False):
+                fitted, converged, found = retried, True, retry_found
+                params, cov = coordinates.params(gamma), coordinates.cov(gamma_cov)
+    with np.errstate(over="ignore", invalid="ignore"):
+        probabilities = expit(design.X @ params)
+    if not (np.all(np.isfinite(params)) and np.all(np.isfinite(probabilities))):
+        magnitude = np.maximum(design.X.max(axis=0), -design.X.min(axis=0))
+        worst = design.column_names[int(np.argmax(magnitude))]
+        raise FitError(
+            "the fit broke down numerically (non-finite estimates); column "
+            f"'{worst}' has values as large as {magnitude.max():.3g}: rescale it "
+            "(e.g. other units, or log) and refit"
+        )
+    iterations = int(fitted.mle_retvals.get("iterations", 0))
+    log_likelihood = float(fitted.llf)
+    separated: tuple[str, ...] = ()
+    if looks_separated(probabilities, converged):
+        if separation is None:
+            separation = detect_separation(design.X, design.y, design.column_names)
+        if separation.kind != "unknown":  # the LP decided: its verdict replaces statsmodels' hint
+            found = [w for w in found if w.code != "perfect_separation"]
+        name = term_namer(design.categoricals)  # 'site: E', not 'C(site)[T.E]'
+        terms = [name(t) for t in separation.terms if t != "Intercept"] or list(separation.terms)
+        shown = _term_list(terms)
+        if separation.kind == "complete":
+            raise FitError(
+                f"complete separation: {shown} {'predicts' if len(terms) == 1 else 'predict'} "
+                f"'{design.outcome}' perfectly, so the "
+                "maximum-likelihood estimates do not exist (they are infinite); remove or merge "
+                f"those terms, or fit Firth's bias-reduced model ({option('--method', 'firth')}) "
+                f"or a penalized one (e.g. {option('--penalty', 'l2')} {option('--alpha', 'cv')}), "
+                "whose estimates are finite"
+            )
+        if separation.kind == "quasi":
+            separated = separation.terms
+            limit = None if converged else _limit_fit(design, separation)
+            if limit is not None:
+                limit_params, cov, log_likelihood, iterations = limit
+                stopped = np.isnan(limit_params)  # the separated terms: where Newton stopped
+                limit_params[stopped] = params[stopped]
+                params = limit_params
+                with np.errstate(over="ignore"):
+                    probabilities = expit(design.X @ params)
+                converged = True  # as far as anything converges: the warning below says what
+                found = [w for w in found if w.code != "not_converged"]
+            found.insert(0, ReportWarning(
+                "quasi_separation",
+                f"quasi-complete separation: {separation.n_perfect} of {design.n_obs} rows are "
+                f"predicted perfectly along {shown}; their maximum-likelihood estimates are "
+                "infinite, so the values shown are where the optimizer stopped and their "
+                "standard errors, p-values and intervals are not shown"
+                + ("" if limit is None else
+                   f"; the other terms' estimates and standard errors are their limits, the "
+                   f"maximum-likelihood fit to the {design.n_obs - separation.n_perfect} other rows"),
+            ))
+    if not converged:  # statsmodels' ConvergenceWarning, replaced by what was tried
+        found = [w for w in found if w.code != "not_converged"]
+        found.insert(0, ReportWarning(
+            "not_converged",
+            f"the fit did not converge: Newton's method stopped after "
+            f"{iterations} of {MAX_NEWTON_ITERATIONS} iterations without "
+            "meeting its tolerance; no standard errors, p-values or intervals are shown",
+        ))
+    return Estimate(
+        method="mle",
+        params=params,
+        cov=cov,
+        log_likelihood=log_likelihood,
+        converged=converged,
+        iterations=iterations,
+        probabilities=probabilities,
+        warnings=tuple(found),
+        separated_terms=separated,
+        max_iterations=MAX_NEWTON_ITERATIONS,
+        solver="statsmodels Logit, Newton",
+    )
+
+
+def _limit_fit(design: Design, separation: Separation) -> tuple[np.ndarray, np.ndarray, float, int] | None:
+    """Where Newton heads under quasi-complete separation, for the terms that have a limit.
+
+    Along the separating direction the perfectly predicted rows' likelihood tends
+    to 1, so the other terms' estimates and information tend to those of the fit
+    to the other rows (Clarkson & Jennrich 1991). That fit is taken when the
+    separating terms are zero on those rows (a level with no events, a dummy that
+    predicts): the separated terms keep where Newton stopped, their covariance is
+    NaN (not shown), the log-likelihood is the supremum, the other rows', and the
+    iterations are that fit's.
+    Otherwise (a direction mixing continuous columns) None: nothing is claimed.
+    """
+    perfect = separation.perfect
+    if perfect is None or not perfect.any() or perfect.all():
+        return None
+    names = design.column_names
+    separated = np.array([names.index(term) for term in separation.terms])
+    rest = ~perfect
+    if "Intercept" in separation.terms or np.any(design.X[np.ix_(rest, separated)] != 0.0):
+        return None
+    kept = np.array([j for j in range(len(names)) if j not in separated])
+    sub = dataclasses.replace(design, X=np.asfortranarray(design.X[np.ix_(rest, kept)]), y=design.y[rest],
+                              column_names=tuple(names[j] for j in kept))
+    if redundant_columns(sub.X, sub.column_names):
+        return None
+    fitted, sub_params, sub_cov, _ = _newton(sub, sub.X, None)
+    if not fitted.mle_retvals.get("converged", False):
+        return None
+    fitted_separated = detect_separation(sub.X, sub.y, sub.column_names)
+    if fitted_separated.kind != "none":  # separated again: no limit to report
+        return None
+    params = np.full(len(names), np.nan)
+    cov = np.full((len(names), len(names)), np.nan)
+    params[kept] = sub_params
+    cov[np.ix_(kept, kept)] = sub_cov
+    return params, cov, float(fitted.llf), int(fitted.mle_retvals.get("iterations", 0))
+
+
+def _newton(
+    design: Design, X: np.ndarray, start: np.ndarray | None
+) -> tuple[Any, np.ndarray, np.ndarray, list[ReportWarning]]:
+    """statsmodels' Newton on ``X`` (the design's matrix, or the same in other
+    coordinates): the results, parameters, covariance and warnings."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            # the rank was checked (redundant_columns); statsmodels' own check is a full QR
+            model = fast_logit()(design.y, X, check_rank=False)
+            fitted = model.fit(
+                method="newton", maxiter=MAX_NEWTON_ITERATIONS, disp=False, start_params=start
+            )
+            cov = np.asarray(fitted.cov_params(), dtype=np.float64)
+            params = np.asarray(fitted.params, dtype=np.float64)
+        except np.linalg.LinAlgError as exc:
+            raise FitError(_singular_message(design, [])) from exc
+    return fitted, params, cov, list(_report_warnings(caught))
+
+
+@dataclass(frozen=True, eq=False)
+class Standardized:
+    """The design in centred and scaled coordinates: ``Z = (X - mean) / scale`` for
+    every column but the intercept, so ``X @ b == Z @ g`` with ``b = T @ g``.
+
+    Without an intercept the columns are only scaled (nothing would absorb
+    the means). Scales are powers of two (dividing by them changes no digit).
+    """
+
+    Z: np.ndarray  # shape (n, k)
+    T: np.ndarray  # shape (k, k): original parameters = T @ these coordinates' parameters
+
+    @classmethod
+    def of(cls, design: Design) -> Standardized:
+        X = design.X
+        slopes = np.array([name != "Intercept" for name in design.column_names])
+        means = np.where(slopes, X.mean(axis=0), 0.0) if design.has_intercept else np.zeros(len(slopes))
+        centred = X - means
+        largest = np.maximum(centred.max(axis=0), -centred.min(axis=0))
+        _, exponent = np.frexp(largest)  # largest = m * 2**exponent, 0.5 <= m < 1
+        scales = np.where(slopes & (largest > 0), np.ldexp(1.0, exponent - 1), 1.0)
+        T = np.diag(1.0 / scales)
+        if design.has_intercept:
+            T[design.column_names.index("Intercept")] -= means / scales
+        return cls(np.asfortranarray(centred / scales), T)
+
+    def params(self, gamma: np.ndarray) -> np.ndarray:
+        return self.T @ gamma
+
+    def cov(self, gamma_cov: np.ndarray) -> np.ndarray:
+        return self.T @ gamma_cov @ self.T.T
+
+
+def _term_list(terms: list[str] | tuple[str, ...]) -> str:
+    quoted = [f"'{t}'" for t in terms]
+    if len(quoted) <= 1:
+        return "".join(quoted) or "the design"
+    return ", ".join(quoted[:-1]) + " and " + quoted[-1]
+
+
+def _report_warnings(caught: list[warnings.WarningMessage]) -> tuple[ReportWarning, ...]:
+    from statsmodels.tools import sm_exceptions as sme
+
+    codes: list[tuple[type[Warning], str]] = [
+        (sme.PerfectSeparationWarning, "perfect_separation"),
+        (sme.HessianInversionWarning, "singular_hessian"),
+        (sme.ConvergenceWarning, "not_converged"),
+        (RuntimeWarning, "numerical"),
+    ]
+    found: dict[tuple[str, str], None] = {}
+    for item in caught:
+        code = next((c for cls, c in codes if issubclass(item.category, cls)), "estimation")
+        message = " ".join(str(item.message).split())
+        found[(code, f"statsmodels: {message}")] = None
+    return tuple(ReportWarning(code, message) for code, message in found)
+
+
+def redundant_columns(X: np.ndarray, names: tuple[str, ...], *, tol: float = 1e-9) -> list[str]:
+    """Columns that are linear combinations of earlier ones, in formula order (as R's NA).
+
+    Walks the columns left to right on the Gram matrix: a column whose residual
+    sum of squares, after regressing it on the columns kept so far, is below
+    ``tol`` times its own sum of squares is redundant.
+    """
+    scale = np.maximum(X.max(axis=0), -X.min(axis=0)) if X.size else np.ones(X.shape[1])
+    scale[scale == 0] = 1.0
+    # Scaling the columns to [-1, 1] does not change linear dependence and keeps the
+    # Gram from overflowing; it is applied to the small Gram, not to a copy of X.
+    with np.errstate(over="ignore", invalid="ignore"):
+        gram = (X.T @ X) / np.outer(scale, scale)
+    if not np.all(np.isfinite(gram)):
+        gram = (X / scale).T @ (X / scale)
+    kept: list[int] = []
+    redundant: list[str] = []
+    for j in range(gram.shape[0]):
+        own = gram[j, j]
+        if kept:
+            cross = gram[np.ix_(kept, [j])]
+            coef = np.linalg.lstsq(gram[np.ix_(kept, kept)], cross, rcond=None)[0]
+            residual = own - float((cross.T @ coef).item())
+        else:
+            residual = own
+        if own == 0 or residual <= tol * own:
+            redundant.append(names[j])
+        else:
+            kept.append(j)
+    if not redundant:
+        return redundant
+    return _confirm_redundant(X / scale, names)
+
+
+def _confirm_redundant(scaled: np.ndarray, names: tuple[str, ...], tol: float = 1e-7) -> list[str]:
+    """Exact check (Gram-Schmidt twice, on the columns) for what the Gram screen flagged.
+
+    The Gram matrix squares the condition number, so it only screens; a column
+    is redundant when its residual norm, after projecting out the columns kept
+    before it, is below ``tol`` times its norm (R's glm uses 1e-7 on QR).
+    """
+    basis: list[np.ndarray] = []
+    redundant: list[str] = []
+    for j in range(scaled.shape[1]):
+        column = scaled[:, j].astype(np.float64, copy=True)
+        norm = float(np.linalg.norm(column))
+        for _ in range(2):  # re-orthogonalize once for stability
+            for q in basis:
+                column -= (q @ column) * q
+        residual = float(np.linalg.norm(column))
+        if norm == 0 or residual <= tol * norm:
+            redundant.append(names[j])
+        else:
+            basis.append(column / residual)
+    return redundant
+
+
+def _singular_message(design: Design, redundant: list[str]) -> str:
+    constant = [name for name in redundant if name != "Intercept"
+                and np.ptp(design.X[:, design.column_names.index(name)]) == 0]
+    if constant:
+        name = constant[0]
+        value = float(design.X[0, design.column_names.index(name)])
+        return (
+            f"'{name}' has the same value ({value:g}) in every row used"
+            + (" (after dropping incomplete rows)" if design.n_dropped else "")
+            + ", so its effect cannot be estimated"
+            + (" apart from the intercept's" if design.has_intercept else "")
+            + "; remove it from the formula"
+        )
+    spline = next((name for name in redundant
+                   if re.match(r"c[rsc]\(", name) and "constraints" not in name), None)
+    if spline is not None:  # a natural spline basis sums to a constant, as the intercept is
+        call = spline[:spline.rindex("[")] if spline.endswith("]") else spline
+        return (
+            f"the spline '{call}' spans the intercept, so one of its columns is redundant; "
+            f"write {call[:-1]}, constraints='center') to centre it"
+        )
+    if redundant:
+        listed = ", ".join(f"'{name}'" for name in redundant)
+        return (
+            f"the design matrix is singular: {listed} "
+            f"{'is a linear combination' if len(redundant) == 1 else 'are linear combinations'} "
+            "of other columns; remove the redundant term from the formula"
+        )
+    return (
+        "the model cannot be estimated: the information matrix is singular "
+        "(often complete separation); consider fewer predictors or a penalized fit"
+    )

@@ -1,0 +1,52 @@
+"""The Model section: outcome, observations, events, parameters, method and convergence."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+
+from ...result import ResultData
+from .. import formatting
+from ..document import Grid, Row, Section, Table, cell, code, styled, text
+
+
+def build(result: ResultData) -> Section:
+    m, f = result.model, result.fit
+    rows = [
+        _row("Outcome", text(code(m.outcome), ", event = ", code(m.positive_class))),
+        _row("Observations", text(formatting.integer(f.n_obs)
+                                  + (f" (of {formatting.integer(result.data.n_rows_read)} read)"
+                                     if result.data.n_dropped else ""))),
+        _row("Events", text(f"{formatting.integer(f.events)} ({formatting.percent(f.events / f.n_obs)})")),
+        _row("Parameters", text(f"{m.n_params}" + ("" if m.has_intercept else " (no intercept)"))),
+    ]
+    epp = f.events_per_parameter
+    if epp is not None:
+        few = epp < f.FEW_EVENTS_PER_PARAMETER and not result.inference.shrunk
+        rows.append(_row("Rarer outcome per slope", text(
+            f"{epp:.1f}", " " if few else "",
+            styled(f"(fewer than {f.FEW_EVENTS_PER_PARAMETER}: estimates tend to be too far from zero "
+                   "and intervals too narrow)", "caution") if few else "")))
+    method = [_row("Method", text(m.method_label or m.method)), _row("Converged", _convergence(result))]
+    for i, cat in enumerate(m.categoricals):
+        method.append(_row("Reference levels" if i == 0 else "", text(code(cat.variable), f": {cat.reference}")))
+    model = asdict(m)
+    model["ci_level"] = result.ci_level
+    return Section("model", "Model", (Grid((Table("summary", tuple(rows)), Table("summary", tuple(method)))),),
+                   json={"model": model})
+
+
+def _row(label: str, value: object) -> Row:
+    return Row((cell(label, header=True), cell(value)))  # type: ignore[arg-type]
+
+
+def _convergence(result: ResultData) -> object:
+    f = result.fit
+    if result.inference.shrunk:  # a penalized optimum is judged by its optimality (KKT) conditions
+        if f.converged:
+            return text("yes (optimality conditions hold)")
+        return text(styled("no", "fail"), " (optimality conditions violated)")
+    if f.converged and any(row.separated for row in result.coefficient_rows):
+        return text("the other terms converge to their limits; the terms marked \u2020 diverge (separation)")
+    if f.converged:
+        return text(f"yes, {f.iterations} iterations")
+    return text(styled("no", "fail"), f", stopped after {f.iterations} iterations")

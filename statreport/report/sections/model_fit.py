@@ -1,0 +1,68 @@
+"""The Model fit section: likelihoods, the test against the intercept-only model,
+information criteria, deviances and pseudo-R-squared."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Any
+
+from ...result import ResultData
+from .. import formatting, labels
+from ..document import Grid, Note, Row, Section, Table, cell, number, strong, text
+
+
+def build(result: ResultData) -> Section:
+    f, inference = result.fit, result.inference
+    names = labels.FIT_STATISTICS
+    rows = [_row(names["log_likelihood"], formatting.number(f.log_likelihood, 3)),
+            _row(names["ll_null"], formatting.number(f.ll_null, 3))]
+    if inference.model_test:
+        rows += [_row(f"{names['llr']} ({f.df_model} df)", formatting.number(f.llr, 3)),
+                 _row(names["llr_p_value"], formatting.p_value(f.llr_p_value))]
+    if inference.information_criteria:
+        rows += [_row(names["aic"], formatting.number(f.aic, 3)), _row(names["bic"], formatting.number(f.bic, 3))]
+    deviance_df = f" ({formatting.integer(f.df_resid)} df)" if inference.information_criteria else ""
+    rows += [_row(names["deviance"] + deviance_df, formatting.number(f.deviance, 3)),
+             _row(names["null_deviance"], formatting.number(f.null_deviance, 3))]
+    statistics = Table("statistics", tuple(rows), header=(Row((cell("Statistic", header=True),
+                                                                cell("Value", header=True))),))
+    pseudo = Table("pseudo-r2", tuple(_row(label, formatting.fixed(getattr(result.pseudo_r2, key), 4))
+                                      for key, label in labels.PSEUDO_R2.items()),
+                   header=(Row((cell("Pseudo-R\u00b2", header=True), cell("Value", header=True))),))
+    title = "Model fit" + (" (penalized estimate)" if inference.shrunk else "")
+    fit = asdict(f)
+    if not inference.model_test:  # null by design, not a non-finite value
+        fit.update(dict.fromkeys(("llr", "llr_p_value"), None))
+    if not inference.information_criteria:
+        fit.update(dict.fromkeys(("aic", "bic"), None))
+    return Section("model_fit", title, (Grid((statistics, pseudo)), _note(result)),
+                   json={"fit": fit, "pseudo_r2": asdict(result.pseudo_r2)})
+
+
+def _row(label: str, value: str) -> Row:
+    return Row((cell(label, role="label"), number(value)))
+
+
+def _note(result: ResultData) -> Note:
+    f, inference = result.fit, result.inference
+    parts: list[Any]
+    if not inference.model_test:
+        parts = ["At the penalized estimate. The likelihood-ratio test, AIC and BIC are not shown: they "
+                 "assume maximum-likelihood estimates and a known number of parameters."]
+    elif any(row.separated for row in result.coefficient_rows):
+        parts = [strong("Quasi-complete separation:"), " the log-likelihood is its supremum, with the terms "
+                 "marked \u2020 at infinity, and the LR test has no p-value: its chi-square reference "
+                 "assumes finite estimates. AIC and BIC count those terms as parameters."]
+    elif not f.converged:
+        parts = [strong("The fit did not converge:"), " the log-likelihood and everything computed from it "
+                 "(LR chi-square, AIC, BIC, deviance, pseudo-R\u00b2) are at the point where the optimizer "
+                 "stopped, not at a maximum, and the LR test has no p-value."]
+    elif not inference.information_criteria:
+        parts = ["The log-likelihood, deviances and pseudo-R\u00b2 are at the estimate (the unpenalized "
+                 "log-likelihood). The likelihood-ratio test is the method's own, against the "
+                 "intercept-only model fitted the same way. AIC and BIC are not shown: they assume "
+                 "maximum-likelihood estimates."]
+    else:
+        parts = ["The likelihood-ratio test compares the model with the intercept-only model. BIC uses "
+                 f"log(n) with n = {formatting.integer(f.n_obs)}."]
+    return Note(text(*parts))
