@@ -105,6 +105,11 @@ def build_design(
     )
     check_design_size(formula.rhs, frame)
     X, names, categoricals = _model_matrix(formula, frame)
+    if not names:
+        raise FormulaError(
+            f"the formula '{formula.text}' has no terms: no intercept and no predictor; "
+            "add a predictor, or keep the intercept (remove '- 1' or '+ 0')"
+        )
     check_enough_rows(X.shape[0], X.shape[1])
     warnings += _sparse_references(X, names, categoricals)
     return Design(

@@ -337,7 +337,8 @@ class ResultData:
             method = f"NOT converged after {f.iterations} iterations"
         lines = [
             f"{type(self).__name__}({self.model.formula!r}: {f.n_obs:,} observations, {f.events:,} events, "
-            f"{len(self.coefficient_rows)} coefficients, {self.model.method}, {method}; cross-check "
+            f"{len(self.coefficient_rows)} coefficients, "
+            f"{'' if self.model.method == 'mle' else self.model.method + ', '}{method}; cross-check "
             f"{'passed' if self.crosscheck.passed else 'FAILED'})",
         ]
         lines += [f"  warning: {w.message}" for w in self.warnings]

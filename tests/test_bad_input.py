@@ -701,7 +701,7 @@ def test_parquet_rows_are_not_lines_and_text_options_are_not_advised(tmp_path, c
     code, err = run(tmp_path, capsys, "y ~ x", data)
     assert code == 3 and "'.' on the row with index 6 is not a number" in err, err
     assert "--na-value" not in err and "line" not in err
-    from statreport.errors import command_line_messages, option
+    from statreport.errors import option
+    from statreport.options import for_command_line
 
-    with command_line_messages():
-        assert option("--positive", "O'Brien") == "--positive 'O'\"'\"'Brien'"  # pasteable in a shell
+    assert for_command_line(option("--positive", "O'Brien")) == "--positive 'O'\"'\"'Brien'"  # pasteable

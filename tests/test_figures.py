@@ -22,12 +22,19 @@ from sklearn.metrics import roc_auc_score
 
 import statreport
 from statreport.curves import calibration_bins, full_roc, probability_histogram, rank, roc_curve
-from statreport.report import figures
+from statreport.report import figures, render_figures
 from statreport.report.figures import style
 from statreport.report.figures.legends import _crosses
 from statreport.report.figures.probabilities import _probability_labels
 from statreport.report.figures.text import text_width
 from statreport.report.figures.ticks import _tick_text, plain_log_ticks
+
+
+def figure_plan(result):  # type: ignore[no-untyped-def]
+    """(key, title, caption, draw) of each figure the report's document lists, in order."""
+    from statreport.report.sections import build_document
+
+    return [(spec.key, spec.title, spec.caption, spec.draw) for spec in build_document(result).figures]
 
 
 @pytest.fixture(scope="module")
@@ -134,7 +141,7 @@ def test_the_calibration_axes_make_room_for_group_rates_and_the_histogram_does_n
     assert max(rates) > 0.2 and result.figures.span == (0.0, 0.5)
     hist = result.figures.histogram
     assert hist.edges[-1] < 0.5  # the predictions alone
-    captions = {key: caption for key, _, caption, _ in figures.figure_plan(result)}
+    captions = {key: caption for key, _, caption, _ in figure_plan(result)}
     assert captions["calibration"].endswith(
         "Both axes run from 0 to 0.5, the range of the predictions and the groups' event rates.")
     assert captions["probabilities"].endswith(f"The axis runs from 0 to {hist.edges[-1]:g}, the range of "
@@ -155,10 +162,10 @@ def test_a_rare_outcomes_histogram_and_calibration_fill_their_axes(monkeypatch):
     figure, _ = _drawn(figures.calibration_plot, result, monkeypatch)
     (ax,) = figure.axes
     assert ax.get_xlim() == (0.0, 0.05)
-    captions = {key: caption for key, _, caption, _ in figures.figure_plan(result)}
+    captions = {key: caption for key, _, caption, _ in figure_plan(result)}
     assert captions["calibration"].endswith(
         "Both axes run from 0 to 0.05, the range of the predictions and the groups' event rates.")
-    assert "from 0 to" not in dict((k, c) for k, _, c, _ in figures.figure_plan(
+    assert "from 0 to" not in dict((k, c) for k, _, c, _ in figure_plan(
         statreport.fit("y ~ x", EXAMPLES / "tutorial.csv")))["calibration"]
 
 
@@ -175,7 +182,7 @@ def test_effect_curve_boundary_matches_r_coefficients(challenger):
 def test_no_effect_curve_for_several_predictors():
     result = statreport.fit("poor_health ~ disea + physlm", EXAMPLES / "randhie.csv")
     assert result.figures.effect is None
-    assert {f.key for f in figures.render_figures(result)} == {
+    assert {f.key for f in render_figures(result)} == {
         "forest", "roc", "calibration", "probabilities", "confusion"}
 
 
@@ -279,30 +286,22 @@ def test_large_data_figures_use_bins():
     result = statreport.fit("y ~ x", frame)
     assert result.figures.effect.binned and len(result.figures.effect.x) == 50
     started = time.perf_counter()
-    rendered = figures.render_figures(result)
+    rendered = render_figures(result)
     assert len(rendered) == 6 and time.perf_counter() - started < 30  # sanity, not a benchmark
 
 
 def test_no_forest_plot_of_a_fit_that_did_not_converge_but_the_prediction_figures_stay():
-    from statreport.result import FigureInputs
-
     with pytest.warns(statreport.StatReportWarning):
         result = statreport.fit("y ~ x + g", quasi_separated_frame())
     assert not result.fit.converged
     assert figures.forest_withheld(result).startswith("the fit did not converge")
-    assert [f.key for f in figures.render_figures(result)] == [
+    assert [f.key for f in render_figures(result)] == [
         "roc", "calibration", "probabilities", "confusion"]
-    # drawn ahead, before convergence is known: the missing intervals tell the same
-    ahead = FigureInputs(model=result.model, coefficient_rows=result.coefficient_rows,
-                         classification=result.classification, ci_level=result.ci_level,
-                         figures=result.figures)
-    assert figures.forest_withheld(ahead) is not None
-    assert "forest" not in [key for key, *_ in figures.figure_plan(ahead)]
 
 
 def test_converged_fit_keeps_its_forest_plot(challenger):
     assert figures.forest_withheld(challenger) is None
-    assert "forest" in [f.key for f in figures.render_figures(challenger)]
+    assert "forest" in [f.key for f in render_figures(challenger)]
 
 
 def _ticks(values, **options):
@@ -413,7 +412,7 @@ def lasso():
 def test_path_end_labels_are_spread_apart_inside_the_figure_with_leaders_to_moved_ones(
         lasso, monkeypatch):
     layout = figures.path_layout(lasso)
-    by_term = dict(zip(lasso.penalty.cv.path_terms, layout.placed, strict=True))
+    by_term = dict(zip(lasso.method_details.cv.path_terms, layout.placed, strict=True))
     assert abs(by_term["age"] - by_term["tv_news"]) >= figures.PATH_LABEL_GAP - 1e-9
     figure, renderer = _drawn(figures.path_plot, lasso, monkeypatch)
     (ax,) = figure.axes
@@ -463,7 +462,7 @@ def test_the_path_and_cv_plots_run_from_strong_to_weak_penalty_with_room_for_the
         assert figure.bbox.x0 <= label.x0, (plot.__name__, label)  # the axis label is not cut
     figure, _ = _drawn(figures.path_plot, lasso, monkeypatch)
     (ax,) = figure.axes
-    paths = [line for line in ax.lines if len(line.get_xdata()) == len(lasso.penalty.cv.alphas)]
+    paths = [line for line in ax.lines if len(line.get_xdata()) == len(lasso.method_details.cv.alphas)]
     colours = figures.path_layout(lasso).colours
     assert [line.get_color() for line in paths] == [figures.PATH_COLOURS[c] for c in colours]
 

@@ -171,17 +171,19 @@ def test_the_helper_prepares_at_low_priority_only_where_it_can_be_raised_again(m
 
 def test_the_helper_renders_the_documents_as_this_process_would():
     import statreport
-    from statreport import cli
+    from statreport.parallel import CommandLine
     from statreport.report import render_documents
 
     result = statreport.fit("y ~ x", EXAMPLES / "tutorial.csv")
     here = render_documents(result, ("html", "pdf"), "a4")
-    helper = cli._start_helper({"html", "pdf"})
+    execution = CommandLine({"html", "pdf"})
+    execution.start()
     try:
-        pending = helper.submit(render_documents, result, ("html", "pdf"), "a4")
-        ok, there = helper.answer(pending.number)
+        assert execution.helper.alive
+        pending = execution.render(result, ("html", "pdf"), "a4")
+        ok, there = execution.helper.answer(pending.number)
     finally:
-        helper.close()
+        execution.close()
     assert ok, "the helper failed; its work would have been redone here"
     assert there == here
 
@@ -221,52 +223,35 @@ def _quasi_separated(folder):
     {"formula": "vote ~ age + income + self_lr + C(party)", "data": "anes96.csv",
      "positive": "Dole", "penalty": "l1", "alpha": "cv", "folds": 3},
     {"formula": "vote ~ age + income + self_lr + C(party)", "data": "anes96.csv",
-     "positive": "Dole", "penalty": "l2", "alpha": 0.01},
-    {"formula": "vote ~ age + income + self_lr + C(party)", "data": "anes96.csv",
      "positive": "Dole", "penalty": "l1", "alpha": 0.02, "refit": True},
+    {"formula": "vote ~ C(party, Treatment('independent')) + age + education", "data": "anes96.csv",
+     "positive": "Dole", "method": "firth"},
     {"formula": "y ~ x + g", "data": None},
-], ids=["mle", "lasso-cv", "ridge", "lasso-refit", "quasi-separated"])
-def test_figures_drawn_ahead_of_the_cross_check_are_the_results_figures(options, tmp_path):
-    # the command line draws them from fit's FigureInputs while the cross-check runs
+], ids=["mle", "lasso-cv", "lasso-refit", "firth", "quasi-separated"])
+def test_the_library_in_a_thread_reports_what_the_command_line_reports(options, tmp_path):
+    """A notebook kernel runs code on its own threads: `fit` from a thread gives the same
+    result and the same report bytes as the command line, which uses both cores."""
+    import threading
+
     import statreport
-    from statreport.report import draw_ahead, render_documents
-    from statreport.report.figures import render_figures
+    from statreport import cli
 
     options = dict(options)
     formula, data = options.pop("formula"), options.pop("data")
     data = EXAMPLES / data if data else _quasi_separated(tmp_path)
-    handed = []
-    with statreport_warnings_only():  # a refit and a separation are warned about
-        result = statreport.fit(formula, data, on_figure_inputs=handed.append, **options)
-    assert len(handed) == 1
-    ahead = draw_ahead(handed[0])
-    assert ahead == render_figures(result)
-    assert render_documents(result, ("html",), "a4", ahead) == render_documents(result, ("html",), "a4")
+    outcome = {}
 
+    def in_a_thread():
+        with statreport_warnings_only():
+            outcome["result"] = statreport.fit(formula, data, **options)
 
-def test_figures_that_cannot_be_drawn_ahead_are_drawn_with_the_report():
-    from statreport.report import draw_ahead
-
-    assert draw_ahead(object()) is None  # render_documents then draws them, raising a RenderError
-
-
-def test_the_command_line_draws_the_figures_ahead_and_renders_with_them(tmp_path, monkeypatch):
-    from statreport import cli
-    from statreport.parallel.helper import Pending
-
-    class Recording:  # a helper that runs every request here, in order
-        def __init__(self):
-            self.calls = []
-
-        def submit(self, func, *args):
-            self.calls.append((func.__name__, args))
-            return Pending(None, func, args)
-
-    recording = Recording()
-    args = cli.build_parser().parse_args(
-        ["fit", "y ~ x", str(EXAMPLES / "tutorial.csv"), "-o", str(tmp_path / "t.html"), "-q"])
-    assert cli._fit_and_write(args, recording, {"html"}) == 0
-    assert [name for name, _ in recording.calls] == ["draw_ahead", "render_documents"]
-    drawn = recording.calls[1][1][3]  # render_documents(result, formats, page_size, figures)
-    assert drawn is not None and [f.key for f in drawn][:2] == ["forest", "effect"]
-    assert (tmp_path / "t.html").read_bytes().count(b"data:image/svg+xml;base64,") == len(drawn)
+    thread = threading.Thread(target=in_a_thread)
+    thread.start()
+    thread.join()
+    library = outcome["result"]
+    flags = [f"--{key.replace('_', '-')}" if value is True else f"--{key.replace('_', '-')}={value}"
+             for key, value in options.items()]
+    assert cli.main(["fit", formula, str(data), *flags, "-q",
+                     "-o", str(tmp_path / "r.json"), "-o", str(tmp_path / "r.html")]) == 0
+    assert (tmp_path / "r.json").read_bytes() == library.to_json().encode("utf-8")
+    assert (tmp_path / "r.html").read_bytes() == library.to_html().encode("utf-8")

@@ -144,7 +144,7 @@ def test_a_wrong_type_is_an_option_type_error_that_is_a_type_error(values, words
     ({"missing": "keep"}, "missing must be one of 'drop', 'raise'; got 'keep'"),
     ({"decimal": ";"}, "decimal must be one of '.', ','; got ';'"),
     ({"cv_rule": "2se"}, "cv_rule must be one of 'min', '1se'; got '2se'"),
-    ({"method": "bayes"}, "method must be one of 'ml', 'firth'; got 'bayes'"),
+    ({"method": "bayes"}, "method must be one of 'mle', 'firth'; got 'bayes'"),
     ({"folds": 1}, "folds must be an integer of at least 2; got 1"),
     ({"seed": -1}, "seed must be an integer from 0 to 4294967295; got -1"),
     ({"seed": 2**32}, "seed must be an integer from 0 to 4294967295; got 4294967296"),

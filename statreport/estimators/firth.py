@@ -38,17 +38,18 @@ from __future__ import annotations
 import math
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 
 from ..errors import FitError, UsageError
-from ..result import ReportWarning
+from ..result import Capabilities, ReportWarning
 from .base import Estimate
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..crosscheck import SklearnRefit
     from ..design import Design
+    from ..progress import Stages
 
 #: Newton iterations allowed for the estimate and for each constrained fit.
 MAX_ITERATIONS = 100
@@ -682,3 +683,37 @@ def refit_augmented(design: Design, estimate: Estimate) -> SklearnRefit:
 def _listed(terms: list[str]) -> str:
     quoted = [f"'{t}'" for t in terms]
     return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " and " + quoted[-1]
+
+
+@dataclass(frozen=True)
+class Firth:
+    """Firth's bias-reduced penalized likelihood (`fit_firth`): finite estimates under
+    separation, profile penalized-likelihood intervals, penalized likelihood-ratio
+    tests, FLIC-corrected predicted probabilities; cross-checked by scikit-learn's
+    weighted fit of the augmented data (`refit_augmented`)."""
+
+    name: ClassVar[str] = "firth"
+    label: ClassVar[str] = "Firth's penalized likelihood (bias-reduced; Jeffreys prior)"
+    capabilities: ClassVar[Capabilities] = Capabilities(
+        intervals="profile", tests="lr", model_test=True, information_criteria=False,
+    )
+    tolerances: ClassVar[tuple[float, float]] = (1e-6, 1e-4)
+    refit_needs_estimate: ClassVar[bool] = True  # the augmented data's weights are the hat values
+
+    @classmethod
+    def from_options(cls, options: dict[str, Any]) -> Firth:
+        return cls()
+
+    def check(self, design: Design) -> None:
+        """Every design can be tried; a singular one fails in `fit` with its columns named."""
+
+    def tune(self, design: Design, *, stage: Stages) -> Firth:
+        return self
+
+    def fit(self, design: Design, *, ci_level: float, stage: Stages) -> Estimate:
+        return fit_firth(design, ci_level=ci_level)
+
+    def refit(self, design: Design, estimate: Estimate | None) -> SklearnRefit:
+        if estimate is None:  # pragma: no cover - refit_needs_estimate
+            raise ValueError("Firth's cross-check refits the augmented data at the estimate")
+        return refit_augmented(design, estimate)

@@ -9,7 +9,7 @@ from typing import Any
 
 from ...estimators.firth import FirthInfo
 from ...estimators.mle import FirthCompanion
-from ...result import ResultData
+from ...result import ResultData, term_namer
 from .. import formatting, labels
 from ..document import Note, Row, Section, Table, cell, number, strong, text
 from .coefficient_table import coefficient_table
@@ -66,7 +66,8 @@ def _beside_separation(result: ResultData, companion: FirthCompanion) -> Section
     from ...estimators.firth import Firth
     from .coefficients import coefficient_json
 
-    separated = [row.term for row in result.coefficient_rows if row.separated]
+    name = term_namer(result.model.categoricals)
+    separated = [name(row.term) for row in result.coefficient_rows if row.separated]
     shown = ", ".join(f"'{t}'" for t in separated)
     return Section("firth", "Firth's bias-reduced fit of the same model", (
         Note(text(strong("Which to read."), f" Under quasi-complete separation the maximum-likelihood "
@@ -74,8 +75,8 @@ def _beside_separation(result: ResultData, companion: FirthCompanion) -> Section
                   "terms there are their limits, fitted as if the perfectly predicted rows were set aside. "
                   "Firth's fit below gives a finite estimate for every term, with a profile "
                   "penalized-likelihood interval: read it for the size and the uncertainty of every effect, "
-                  "the separated ones included, and report it as Firth's (statreport --method firth gives "
-                  "the whole report of that fit)."), kind="warning-box"),
+                  "the separated ones included, and report it as Firth's; the whole report of that fit is "
+                  "one option away (method firth)."), kind="warning-box"),
         coefficient_table(companion.rows, result.model.categoricals, ci_level=result.ci_level, inferential=True),
         Note(text(METHOD, "p-values are penalized likelihood-ratio tests and the intervals profile "
                   "penalized-likelihood intervals (as R's logistf).")),
