@@ -210,3 +210,76 @@ def test_a_confidence_level_outside_zero_one_is_refused(level):
     case = next(c for c in CASES if c["case"] == "endometrial")
     with pytest.raises(UsageError, match="ci_level"):
         fit_firth(case_design(case), ci_level=level)
+
+
+@pytest.mark.parametrize("case", CASES, ids=IDS)
+def test_the_command_line_report_carries_firths_estimates_as_r_computes_them(case, tmp_path):
+    """`statreport fit FORMULA DATA --method firth -o r.json`, compared with R to 1e-6."""
+    from statreport.cli import main
+
+    args = ["fit", case["formula"], str(REPO / case["data"]), "--method", "firth", "-q",
+            "--ci-level", str(case["ci_level"]), "-o", str(tmp_path / "r.json")]
+    if case["positive"] is not None:
+        args += ["--positive", case["positive"]]
+    assert main(args) == 0
+    report = json.loads((tmp_path / "r.json").read_text())
+    assert report["model"]["method"] == "firth" and report["model"]["ci_method"] == "profile"
+    rows = {row["term"]: row for row in report["coefficients"]}
+    for key in ("estimate", "std_error", "ci_low", "ci_high", "p_value"):
+        assert_close([rows[c["term"]][key] for c in case["coefficients"]], column(case, key),
+                     what=key)
+    assert_close([rows[c["term"]]["odds_ratio"] for c in case["coefficients"]],
+                 np.exp(column(case, "estimate")), what="odds_ratio")
+    assert report["crosscheck"]["passed"]
+    assert report["firth"]["lr_chi2"] == pytest.approx(case["model"]["lr_chi2"], rel=REL)
+
+
+def test_complete_separation_stops_with_exit_4_and_points_to_firth(tmp_path, capsys):
+    from statreport.cli import main
+
+    frame = pd.DataFrame({"x": np.arange(1.0, 11.0), "y": (np.arange(1, 11) > 5).astype(int)})
+    frame.to_csv(tmp_path / "d.csv", index=False)
+    assert main(["fit", "y ~ x", str(tmp_path / "d.csv"), "-o", str(tmp_path / "r.json")]) == 4
+    err = capsys.readouterr().err
+    assert "complete separation" in err and "--method firth" in err
+    assert not (tmp_path / "r.json").exists()
+    assert main(["fit", "y ~ x", str(tmp_path / "d.csv"), "--method", "firth", "-q",
+                 "-o", str(tmp_path / "r.json")]) == 0
+    assert json.loads((tmp_path / "r.json").read_text())["fit"]["converged"]
+
+
+def test_quasi_separation_shows_firths_fit_beside_the_limit_fit_and_says_which_to_read():
+    import warnings
+
+    import statreport
+
+    endometrial = next(c for c in CASES if c["case"] == "endometrial")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", statreport.StatReportWarning)
+        result = statreport.fit(endometrial["formula"], REPO / endometrial["data"])
+    assert [row.term for row in result.coefficient_rows if row.separated] == ["C(NV)[T.1]"]
+    beside = result.to_dict()["firth"]
+    assert beside["companion"] is True
+    rows = {row["term"]: row for row in beside["coefficients"]}
+    assert_close([rows[c["term"]]["estimate"] for c in endometrial["coefficients"]],
+                 column(endometrial, "estimate"), what="estimate")
+    assert_close([rows[c["term"]]["ci_high"] for c in endometrial["coefficients"]],
+                 column(endometrial, "ci_high"), what="ci_high")
+    html = result.to_html()
+    assert "Firth&#39;s bias-reduced fit of the same model" in html and "Which to read." in html
+    assert "estimate of &#39;NV: 1&#39; is infinite" in html
+
+
+def test_a_firth_report_says_its_probabilities_are_flic_corrected():
+    import statreport
+
+    endometrial = next(c for c in CASES if c["case"] == "endometrial")
+    result = statreport.fit(endometrial["formula"], REPO / endometrial["data"], method="firth")
+    assert result.inference.intervals == "profile" and result.inference.tests == "lr"
+    assert not result.inference.information_criteria and math.isnan(result.fit.aic)
+    html = result.to_html()
+    assert "FLIC probabilities" in html and "<h2>Firth&#39;s penalized likelihood</h2>" in html
+    report = result.to_dict()
+    assert report["fit"]["aic"] is None and report["fit"]["llr"] == pytest.approx(
+        endometrial["model"]["lr_chi2"], rel=REL)
+    assert report["firth"]["flic_intercept"] == pytest.approx(endometrial["flic"]["intercept"], rel=REL)
