@@ -383,8 +383,8 @@ def _model_matrix(
     spec = matrix.model_spec
     names = tuple(str(c) for c in matrix.columns)
     # Column-major, filled column by column from formulaic's columns (one contiguous
-    # copy each; numpy output or a transposing copy costs 3x as long at 1e6 rows):
-    # statsmodels' score and Hessian (X.T @ ...) are 25% faster on it than row-major.
+    # copy each, faster than numpy output or a transposing copy): statsmodels' score
+    # and Hessian (X.T @ ...) are faster on it than on row-major (benchmarks/README.md).
     X = np.empty(matrix.shape, dtype=np.float64, order="F")
     for j in range(X.shape[1]):
         X[:, j] = matrix.iloc[:, j].to_numpy(dtype=np.float64)

@@ -232,7 +232,7 @@ class _Forked:
 
 def _forked(func: Callable[..., Any], args: tuple[Any, ...]) -> Later:
     """Start ``func(*args)`` in a process forked now (the design is shared copy-on-write:
-    sending it to the helper would copy it, 1.1 GB at 1e7 rows); the child limits BLAS
+    sending it to the helper would copy it); the child limits BLAS
     to one thread. Runs it here instead where fork is unavailable or another thread runs."""
     import multiprocessing
 

@@ -1,10 +1,10 @@
 """A second process for the command line: it renders the HTML and PDF reports.
 
-On the 2-core benchmark machine, pandas and scipy.stats take about 1.1 s to
-import before any estimation can start, and the renderers need neither: the
-command line forks the helper first thing, and it imports matplotlib, Jinja
-and WeasyPrint (0.4, 0.05 and 0.75 s) while the main process imports the
-estimation libraries and reads the data. Once the result is complete the main
+pandas and scipy.stats take a second or so to import before any estimation
+can start, and the renderers need neither: the command line forks the helper
+first thing, and it imports matplotlib, Jinja and WeasyPrint while the main
+process imports the estimation libraries and reads the data (what each saves
+is measured in benchmarks/README.md). Once the result is complete the main
 process sends it, and the helper renders the documents, drawing half of the
 figures in a copy of itself forked for the purpose (`in_two`), while the main
 process renders the JSON. (The scikit-learn cross-check of a large fit runs
@@ -39,8 +39,7 @@ class Helper:
 
     Making one limits this process to one BLAS thread (unless the user chose a
     number): beside the helper or the forked refit on two cores a second BLAS
-    thread only spins (1e6 rows: 1.0-1.5 CPU-s and 0.35-0.6 s wall saved, in
-    two A/B runs). That takes effect only if numpy is not imported yet, so the
+    thread only spins. That takes effect only if numpy is not imported yet, so the
     command line makes its helper first thing, even when it will not start it.
     """
 
@@ -195,12 +194,12 @@ def _prepare_at_low_priority(pid: int) -> bool:
     """Let the helper prepare at a lower priority, if its priority can be raised again.
 
     Its imports and warm-up compete with the main process's imports and the
-    parse; at nice 10 they fill the gaps instead (1e6 rows: 2.68 against 2.92 s,
-    8 runs each). When its work is wanted, `Helper.submit` raises it back. That
+    parse; at nice 10 they fill the gaps instead. When its work is wanted,
+    `Helper.submit` raises it back. That
     needs the right to raise a priority (root, or a permissive RLIMIT_NICE),
     tried first on the helper: without it the helper stays at normal priority,
     since a helper stuck at nice 10 on a busy machine makes the main process
-    wait for it (20 s instead of 4.7 s beside two busy processes).
+    wait for it.
     """
     try:
         own = os.getpriority(os.PRIO_PROCESS, 0)

@@ -102,8 +102,7 @@ def warm_up(formats: set[str]) -> None:
     """Do the renderers' one-time work ahead, for the command line's helper while it waits.
 
     matplotlib's first figure loads fonts and modules, Jinja compiles the
-    template on first use (0.07 s), and WeasyPrint's first document loads its
-    fonts.
+    template on first use, and WeasyPrint's first document loads its fonts.
     """
     from .figures import warm_up as draw_a_figure
     from .html import compile_template
