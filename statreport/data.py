@@ -258,7 +258,8 @@ def release_arrow_memory() -> None:
     """Hand Arrow's freed blocks back to the system.
 
     Arrow's allocator keeps freed memory for reuse that never comes here: the
-    parser's blocks, then the columns once the design matrix holds the data. Returning them lowers the peak of the fit.
+    parser's blocks, then the columns once the design matrix holds the data. Returning
+    them lowers the peak of the fit.
     """
     arrow = sys.modules.get("pyarrow")
     if arrow is not None:

@@ -131,8 +131,8 @@ def test_columns_read_before_formulaic_are_the_formulas_columns(formula, allow_p
 
 
 def test_reading_beside_the_imports_returns_or_raises_the_readers_outcome():
-    from statreport.parallel import _while_importing
     from statreport.errors import DataError
+    from statreport.parallel import _while_importing
 
     assert _while_importing(lambda: 42, ("json", "no_such_module_xyz", "csv")) == 42
 

@@ -540,7 +540,8 @@ def refit_sklearn_penalized(design: Design, spec: PenaltySpec) -> SklearnRefit:
                 theirs = None
         except (ValueError, ArithmeticError, np.linalg.LinAlgError):
             theirs = None
-    return finished_refit(f"{solver}, C = 1/(n\u00b7alpha), same l1_ratio", theirs, caught, sklearn.__version__,
+    return finished_refit(f"{solver}, C = 1/(n\u00b7alpha), same l1_ratio", theirs, caught,
+                          sklearn.__version__,
                           ConvergenceWarning, design.X.shape[1])
 
 

@@ -175,6 +175,9 @@ class Pending:
         self._done = False
         self._value: Any = None
 
+    def cancel(self) -> None:
+        """Nothing to stop: the helper works through its requests in order."""
+
     def result(self) -> Any:
         """The helper's answer, or, if it failed, the call made here; the same every time."""
         if not self._done:

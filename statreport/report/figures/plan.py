@@ -20,9 +20,10 @@ def draw_figures(
     a forked copy of itself, `statreport.parallel.helper.in_two`); by default one after
     another, here.
     """
-    drawing = [partial(spec.draw, result) for spec in specs]
+    drawing: list[Callable[[], bytes]] = [partial(spec.draw, result) for spec in specs]
     svgs = calls(drawing) if calls is not None else [draw() for draw in drawing]
-    return tuple(Figure(spec.key, spec.title, spec.caption, svg) for spec, svg in zip(specs, svgs, strict=True))
+    return tuple(Figure(spec.key, spec.title, spec.caption, svg)
+                 for spec, svg in zip(specs, svgs, strict=True))
 
 
 __all__ = ["draw_figures"]

@@ -50,8 +50,10 @@ def build(result: ResultData) -> Section:
                        f"Counts and shares at threshold {c.threshold:g}.", figures.confusion_plot),
         ]
         # two rows, so that a page can break between them
-        blocks += [Figures(("roc", "calibration"), grid=True), Figures(("probabilities", "confusion"), grid=True)]
-    return Section("classification", f"Classification at threshold {c.threshold}", tuple(blocks), tuple(specs),
+        blocks += [Figures(("roc", "calibration"), grid=True),
+                   Figures(("probabilities", "confusion"), grid=True)]
+    return Section("classification", f"Classification at threshold {c.threshold}", tuple(blocks),
+                   tuple(specs),
                    json={"classification": asdict(c)})
 
 

@@ -71,7 +71,8 @@ def _header(ci_level: float, inferential: bool) -> tuple[Row, ...]:
     ci = columns["ci"].format(level=labels.ci_label(ci_level))
     top = [cell(columns["term"], header=True, rowspan=2), cell(columns["estimate"], header=True, rowspan=2)]
     if inferential:
-        top += [cell(columns["std_error"], header=True, rowspan=2), cell(columns["z"], header=True, rowspan=2),
+        top += [cell(columns["std_error"], header=True, rowspan=2),
+                cell(columns["z"], header=True, rowspan=2),
                 cell(columns["p_value"], header=True, rowspan=2), cell(ci, header=True, colspan=2)]
     top.append(cell(columns["odds_ratio"], header=True, rowspan=2))
     if inferential:

@@ -85,7 +85,8 @@ def build(result: ResultData) -> Section:
         blocks.append(Figures(tuple(s.key for s in specs)))
     title = "Coefficients" + (" (penalized)" if inference.shrunk else "")
     return Section("coefficients", title, tuple(blocks), tuple(specs),
-                   json={"coefficients": [coefficient_json(row, inference) for row in result.coefficient_rows]})
+                   json={"coefficients": [coefficient_json(row, inference)
+                                          for row in result.coefficient_rows]})
 
 
 #: Coefficient fields that are null by design when the estimator supports no such inference.

@@ -15,13 +15,17 @@ def build(result: ResultData) -> Section:
     rows = (
         _row("Result", text(verdict, f": independent refit with {x.library} {x.version} ({x.solver}, same "
                                      "design matrix)" + ("" if x.converged else ", which did not converge"))),
-        Row((cell("Largest coefficient difference", header=True), number(formatting.number(x.max_abs_coef_diff, 2)))),
-        Row((cell("Largest probability difference", header=True), number(formatting.number(x.max_abs_prob_diff, 2)))),
-        Row((cell("Identical predicted labels", header=True), number(formatting.percent(x.label_agreement, 2)))),
+        _number("Largest coefficient difference", formatting.number(x.max_abs_coef_diff, 2)),
+        _number("Largest probability difference", formatting.number(x.max_abs_prob_diff, 2)),
+        _number("Identical predicted labels", formatting.percent(x.label_agreement, 2)),
         _row("Tolerance", text(f"probabilities {formatting.significant(x.tolerance)}; coefficients "
                                f"{formatting.significant(x.coef_tolerance)} relative to max(1, |estimate|)")),
     )
     return Section("crosscheck", "Cross-check", (Table("summary", rows),), json={"crosscheck": asdict(x)})
+
+
+def _number(label: str, value: str) -> Row:
+    return Row((cell(label, header=True), number(value)))
 
 
 def _row(label: str, value: object) -> Row:

@@ -32,7 +32,8 @@ def _firth_fit(result: ResultData, info: FirthInfo) -> Section:
     ci = labels.ci_label(result.ci_level)
     rows = [
         _row("Penalized log-likelihood", formatting.number(info.penalized_log_likelihood, 3)),
-        _row("Penalized log-likelihood, intercept only", formatting.number(info.null_penalized_log_likelihood, 3)),
+        _row("Penalized log-likelihood, intercept only",
+             formatting.number(info.null_penalized_log_likelihood, 3)),
         _row(f"Penalized LR chi-square ({info.lr_df} df)", formatting.number(info.lr_chi2, 3)),
         _row("Penalized LR test p-value", formatting.p_value(info.lr_p_value)),
     ]
@@ -70,18 +71,21 @@ def _beside_separation(result: ResultData, companion: FirthCompanion) -> Section
     separated = [name(row.term) for row in result.coefficient_rows if row.separated]
     shown = ", ".join(f"'{t}'" for t in separated)
     return Section("firth", "Firth's bias-reduced fit of the same model", (
-        Note(text(strong("Which to read."), f" Under quasi-complete separation the maximum-likelihood "
-                  f"estimate of {shown} is infinite, and the table above shows only where it tends; the other "
+        Note(text(strong("Which to read."), " Under quasi-complete separation the maximum-likelihood "
+                  f"estimate of {shown} is infinite, and the table above shows only where it tends; the "
+                  "other "
                   "terms there are their limits, fitted as if the perfectly predicted rows were set aside. "
                   "Firth's fit below gives a finite estimate for every term, with a profile "
                   "penalized-likelihood interval: read it for the size and the uncertainty of every effect, "
                   "the separated ones included, and report it as Firth's; the whole report of that fit is "
                   "one option away (method firth)."), kind="warning-box"),
-        coefficient_table(companion.rows, result.model.categoricals, ci_level=result.ci_level, inferential=True),
+        coefficient_table(companion.rows, result.model.categoricals, ci_level=result.ci_level,
+                          inferential=True),
         Note(text(METHOD, "p-values are penalized likelihood-ratio tests and the intervals profile "
                   "penalized-likelihood intervals (as R's logistf).")),
     ), json={"firth": {**_json(companion.info), "companion": True,
-                       "coefficients": [coefficient_json(row, Firth.capabilities) for row in companion.rows]}})
+                       "coefficients": [coefficient_json(row, Firth.capabilities)
+                                        for row in companion.rows]}})
 
 
 def _json(info: Any) -> dict[str, Any]:

@@ -10,7 +10,7 @@ from ..document import Alert, Section, text
 
 def build(result: ResultData) -> Section:
     found = result.warnings
-    blocks = ()
+    blocks: tuple[Alert, ...] = ()
     if found:
         failed = not result.crosscheck.passed or not result.fit.converged
         title = f"{len(found)} warning{'s' if len(found) > 1 else ''}: read before using these results"

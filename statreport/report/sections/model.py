@@ -28,10 +28,12 @@ def build(result: ResultData) -> Section:
                    "and intervals too narrow)", "caution") if few else "")))
     method = [_row("Method", text(m.method_label or m.method)), _row("Converged", _convergence(result))]
     for i, cat in enumerate(m.categoricals):
-        method.append(_row("Reference levels" if i == 0 else "", text(code(cat.variable), f": {cat.reference}")))
+        label = "Reference levels" if i == 0 else ""
+        method.append(_row(label, text(code(cat.variable), f": {cat.reference}")))
     model = asdict(m)
     model["ci_level"] = result.ci_level
-    return Section("model", "Model", (Grid((Table("summary", tuple(rows)), Table("summary", tuple(method)))),),
+    tables = Grid((Table("summary", tuple(rows)), Table("summary", tuple(method))))
+    return Section("model", "Model", (tables,),
                    json={"model": model})
 
 

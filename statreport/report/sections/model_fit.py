@@ -20,7 +20,8 @@ def build(result: ResultData) -> Section:
         rows += [_row(f"{names['llr']} ({f.df_model} df)", formatting.number(f.llr, 3)),
                  _row(names["llr_p_value"], formatting.p_value(f.llr_p_value))]
     if inference.information_criteria:
-        rows += [_row(names["aic"], formatting.number(f.aic, 3)), _row(names["bic"], formatting.number(f.bic, 3))]
+        rows += [_row(names["aic"], formatting.number(f.aic, 3)),
+                 _row(names["bic"], formatting.number(f.bic, 3))]
     deviance_df = f" ({formatting.integer(f.df_resid)} df)" if inference.information_criteria else ""
     rows += [_row(names["deviance"] + deviance_df, formatting.number(f.deviance, 3)),
              _row(names["null_deviance"], formatting.number(f.null_deviance, 3))]

@@ -27,13 +27,15 @@ def build(result: ResultData) -> Section:
         cv = info.cv
         chosen = "minimum-deviance" if cv.rule == "min" else "one-standard-error"
         alpha = (f" (chosen by {cv.folds}-fold cross-validation, seed {cv.seed}: the {chosen} alpha; minimum "
-                 f"{formatting.significant(cv.alpha_min, 6)}, one-SE {formatting.significant(cv.alpha_1se, 6)})")
+                 f"{formatting.significant(cv.alpha_min, 6)}, "
+                 f"one-SE {formatting.significant(cv.alpha_1se, 6)})")
     else:
         alpha = " (given)"
     zero = "; exactly zero: " + ", ".join(name(z) for z in info.zero_terms) if info.zero_terms else ""
     optimal = info.kkt_violation <= info.kkt_tolerance
     rows = (
-        _row("Penalty", text(f"{METHOD_LABELS[info.penalty]}, l1_ratio = {formatting.number(info.l1_ratio, 2)}")),
+        _row("Penalty", text(f"{METHOD_LABELS[info.penalty]}, "
+                             f"l1_ratio = {formatting.number(info.l1_ratio, 2)}")),
         _row("alpha", text(formatting.significant(info.alpha, 6) + alpha)),
         _row("Equivalents", text(f"glmnet lambda = {formatting.significant(info.alpha, 6)}; scikit-learn C = "
                                  f"{formatting.significant(info.sklearn_c, 6)}")),
@@ -57,7 +59,8 @@ def build(result: ResultData) -> Section:
         cv = info.cv
         specs = [
             FigureSpec("cv", "Cross-validation",
-                       f"Held-out deviance per observation over {cv.folds} stratified folds (seed {cv.seed}), "
+                       f"Held-out deviance per observation over {cv.folds} stratified folds "
+                       f"(seed {cv.seed}), "
                        f"mean \u00b1 one standard error; the fit uses the "
                        f"{'minimum' if cv.rule == 'min' else 'one-standard-error'} alpha.", figures.cv_plot),
             FigureSpec("path", "Coefficient path",

@@ -20,7 +20,8 @@ def build(result: ResultData) -> Section:
     rows = [_row("Source", f"{d.source} ({', '.join(details)})")]
     if d.sha256:
         rows.append(Row((cell("SHA-256", header=True), cell(d.sha256, role="hash"))))
-    rows += [_row("Rows read", formatting.integer(d.n_rows_read)), _row("Rows used", formatting.integer(d.n_obs)),
+    rows += [_row("Rows read", formatting.integer(d.n_rows_read)),
+             _row("Rows used", formatting.integer(d.n_obs)),
              _row("Rows dropped (missing values)", formatting.integer(d.n_dropped))]
     missing = Table("missing", tuple(Row((cell(name, role="term"), number(formatting.integer(count))))
                                      for name, count in d.dropped_by_column),
