@@ -11,7 +11,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from .errors import DataError, option
+from .errors import DataError
+from .options import option
 from .result import ReportWarning
 
 if TYPE_CHECKING:  # pragma: no cover

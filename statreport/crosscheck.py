@@ -9,30 +9,19 @@ estimate in coefficients, probabilities and labels.
 from __future__ import annotations
 
 import warnings
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
 
+from .estimate import Estimate, SklearnRefit
 from .result import CrossCheck
 
 if TYPE_CHECKING:  # pragma: no cover
     from .design import Design
-    from .estimators.base import Estimate
 
 #: From this many rows the refit starts on a subsample (scikit-learn's own warm start).
 WARM_START_ROWS = 200_000
 SUBSAMPLE_ROWS = 50_000
-
-
-@dataclass(frozen=True, eq=False)
-class SklearnRefit:
-    """scikit-learn's coefficients on the design's scale (intercept first); NaN if it failed."""
-
-    solver: str
-    params: np.ndarray
-    converged: bool
-    version: str  # scikit-learn's, as imported where the refit ran
 
 
 def subsample(n: int) -> np.ndarray:

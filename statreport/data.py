@@ -19,8 +19,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, TypeGuard, Union, cast
 
-from .errors import DataError, DataFileNotFoundError, FormulaError, UsageError, option
+from .errors import DataError, DataFileNotFoundError, FormulaError, UsageError
 from .formula import clean_message
+from .options import option
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd

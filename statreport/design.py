@@ -13,8 +13,9 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from .errors import DataError, FormulaError, option
+from .errors import DataError, FormulaError
 from .formula import ParsedFormula, clean_message
+from .options import option
 from .result import CategoricalInfo, ReportWarning
 
 if TYPE_CHECKING:  # pragma: no cover

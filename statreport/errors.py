@@ -144,17 +144,3 @@ EXIT_CODES: dict[int, str] = {
     4: "the model cannot be estimated (or, with --strict, the report has warnings)",
     5: "rendering or output error",
 }
-
-
-def option(flag: str, value: object = None) -> str:
-    """An option as a library caller passes it, for advice in a message.
-
-    ``option("--decimal", ",")`` is ``decimal=','``; a switch (``--refit``) is
-    ``refit=True``; a list option takes one item (``option("--na-value", ".")``
-    is ``na_values=['.']``); without a value, the bare keyword (``folds``). The
-    command line rewrites these forms into its options when it prints a message
-    (`statreport.options.for_command_line`).
-    """
-    from .options import BY_FLAG
-
-    return BY_FLAG[flag].library_form(value)

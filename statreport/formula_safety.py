@@ -18,7 +18,8 @@ import tokenize
 from collections.abc import Callable
 from typing import Any
 
-from .errors import FormulaError, option
+from .errors import FormulaError
+from .options import option
 
 #: Calls a formula may make, with the keyword arguments each accepts.
 ALLOWED_CALLS: dict[str, frozenset[str]] = {

@@ -12,7 +12,7 @@ import math
 
 import numpy as np
 
-from .estimators.base import Estimate
+from .estimate import Estimate
 from .result import Capabilities, Coefficient, FitStatistics, PseudoR2
 
 

@@ -400,6 +400,19 @@ BY_FLAG: dict[str, Option] = {flag: o for o in OPTIONS for flag in o.flags}
 LIBRARY_OPTIONS: tuple[Option, ...] = tuple(o for o in OPTIONS if not o.cli_only)
 
 
+def option(flag: str, value: object = None) -> str:
+    """An option as a library caller passes it, for advice in a message.
+
+    ``option("--decimal", ",")`` is ``decimal=','``; a switch (``--refit``) is
+    ``refit=True``; a list option takes one item (``option("--na-value", ".")``
+    is ``na_values=['.']``); without a value, the bare keyword (``folds``). The
+    command line rewrites these forms into its options when it prints a message
+    (`statreport.options.for_command_line`).
+    """
+    return BY_FLAG[flag].library_form(value)
+
+
+
 # --- checking a call ---------------------------------------------------------------------------
 
 

@@ -79,7 +79,7 @@ TEMPLATES = PACKAGE / "templates"
 #: renderers; the interface (`fit`, the `FitResult` with ``to_html``, the command line)
 #: may use every other layer, and no other layer uses it.
 COMPUTATION_LAYER = (
-    "statreport.data", "statreport.design", "statreport.estimators",
+    "statreport.data", "statreport.design", "statreport.estimate", "statreport.estimators",
     "statreport.inference", "statreport.classification", "statreport.crosscheck",
     "statreport.curves", "statreport.result", "statreport.formula", "statreport.formula_safety",
     "statreport.separation", "statreport.checks", "statreport.options", "statreport.errors",
@@ -103,10 +103,9 @@ CONCURRENCY_CALLS = {("gc", "freeze"), ("gc", "disable"), ("os", "fork"), ("os",
                      ("os", "_exit")}
 #: The modules that may branch on the penalty: the estimator, its cross-validation, its
 #: report section, and the option plumbing (validation, command line, errors, `fit`).
-PENALTY_MODULES = {
-    "statreport/estimators/penalized.py", "statreport/estimators/cv.py",
-    "statreport/report/sections/penalty.py", "statreport/options.py", "statreport/cli.py",
-    "statreport/errors.py", "statreport/api.py",
+PENALTY_MODULES = {  # the penalized estimator, its section, and the table of its options
+    "statreport/estimators/penalized.py", "statreport/estimators/penalty_solvers.py",
+    "statreport/estimators/cv.py", "statreport/report/sections/penalty.py", "statreport/options.py",
 }
 #: penalty, penalties, PenaltySpec, has_penalty (not Firth's "penalized likelihood").
 PENALTY_WORD = re.compile(r"penalt(y|ies)", re.IGNORECASE)

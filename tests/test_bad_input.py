@@ -701,7 +701,6 @@ def test_parquet_rows_are_not_lines_and_text_options_are_not_advised(tmp_path, c
     code, err = run(tmp_path, capsys, "y ~ x", data)
     assert code == 3 and "'.' on the row with index 6 is not a number" in err, err
     assert "--na-value" not in err and "line" not in err
-    from statreport.errors import option
-    from statreport.options import for_command_line
+    from statreport.options import for_command_line, option
 
     assert for_command_line(option("--positive", "O'Brien")) == "--positive 'O'\"'\"'Brien'"  # pasteable

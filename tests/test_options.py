@@ -25,10 +25,9 @@ from statreport.errors import (
     StatReportError,
     StatReportWarning,
     UsageError,
-    option,
     warning_class,
 )
-from statreport.options import BY_KEYWORD, LIBRARY_OPTIONS, OPTIONS, for_command_line, validate
+from statreport.options import BY_KEYWORD, LIBRARY_OPTIONS, OPTIONS, for_command_line, option, validate
 
 PACKAGE = Path(statreport.__file__).resolve().parent
 

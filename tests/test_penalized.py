@@ -13,7 +13,7 @@ from conftest import REPO
 
 import statreport
 from statreport.cli import main
-from statreport.estimators.penalized import PenaltySpec, kkt_violation, objective
+from statreport.estimators.penalty_solvers import PenaltySpec, kkt_violation, objective
 
 GLMNET = REPO / "tests" / "reference" / "glmnet"
 CASES = [

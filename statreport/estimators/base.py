@@ -1,57 +1,22 @@
-"""What every estimator returns and declares: the seam between fitting and everything after.
+"""What every estimator declares: the seam between fitting and everything after.
 
-An estimator takes the `Design` and returns an `Estimate`: coefficients, what
-inference needs, and its own details (a small frozen dataclass of plain values
-that its report section shows). It also declares, in `Capabilities`, what
-inference its estimates support; downstream code asks those, never which
-estimator ran.
+An estimator takes the `Design` and returns an `Estimate` (`statreport.estimate`):
+coefficients, what inference needs, and its own details (a small frozen
+dataclass of plain values that its report section shows). It also declares, in
+`Capabilities`, what inference its estimates support; downstream code asks
+those, never which estimator ran.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
-from ..result import Capabilities, ReportWarning
+from ..estimate import Estimate, SklearnRefit
+from ..result import Capabilities
 
 if TYPE_CHECKING:  # pragma: no cover
-    import numpy as np
-
-    from ..crosscheck import SklearnRefit
     from ..design import Design
     from ..progress import Stages
-
-
-@dataclass(frozen=True, eq=False)
-class Estimate:
-    """Coefficients and what inference needs, from any estimator.
-
-    ``cov`` is None when the method gives no valid sampling covariance (a
-    penalized fit); ``intervals`` (k, 2) and ``p_values`` (k,) are the
-    estimator's own, at the requested confidence level, when its capabilities
-    say it has them (profile-likelihood intervals, likelihood-ratio tests);
-    otherwise inference uses ``cov`` (Wald). ``probabilities`` are what the
-    classification section uses (for Firth, the FLIC-corrected ones).
-    ``model_test`` is the estimator's own test against the intercept-only model
-    (statistic, df, p-value) when it is not the plain likelihood ratio.
-    ``details`` is the estimator's own frozen data for its report section.
-    """
-
-    method: str
-    params: np.ndarray  # shape (k,)
-    cov: np.ndarray | None  # shape (k, k)
-    log_likelihood: float  # the (unpenalized) log-likelihood at params
-    converged: bool
-    iterations: int
-    probabilities: np.ndarray  # fitted P(y = 1), shape (n,)
-    warnings: tuple[ReportWarning, ...] = ()
-    separated_terms: tuple[str, ...] = ()  # estimates that diverge (quasi-separation)
-    max_iterations: int = 0
-    solver: str = ""
-    intervals: np.ndarray | None = None  # shape (k, 2): own interval bounds
-    p_values: np.ndarray | None = None  # shape (k,): own per-coefficient tests
-    model_test: tuple[float, int, float] | None = None  # (chi2, df, p) when not the plain LR
-    details: Any = None  # estimator-specific frozen data for its report section
 
 
 class Estimator(Protocol):
@@ -93,4 +58,20 @@ class Estimator(Protocol):
         ...
 
 
-__all__ = ["Capabilities", "Estimate", "Estimator"]
+class WithoutOptions:
+    """Defaults for an estimator with no options and nothing to tune: ``from_options``
+    makes it, ``check`` accepts every design (a singular one fails in ``fit``, its
+    columns named), ``tune`` returns it."""
+
+    @classmethod
+    def from_options(cls, options: dict[str, Any]) -> Any:
+        return cls()
+
+    def check(self, design: Design) -> None:
+        """Every design can be tried."""
+
+    def tune(self, design: Design, *, stage: Stages) -> Any:
+        return self
+
+
+__all__ = ["Capabilities", "Estimate", "Estimator", "SklearnRefit", "WithoutOptions"]

@@ -12,14 +12,33 @@ from __future__ import annotations
 import dataclasses
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
 
 from ..design import Design
-from ..errors import UsageError, option
-from .penalized import CrossValidation, PenaltySpec, _solve, lambda_max
+from ..errors import UsageError
+from ..options import option
+from .penalty_solvers import PenaltySpec, lambda_max, solve
 
 CV_RULES = ("min", "1se")
+
+
+@dataclass(frozen=True)
+class CrossValidation:
+    """k-fold cross-validated deviance per alpha, and the alphas it points to."""
+
+    folds: int
+    seed: int
+    rule: str  # "min" or "1se": which choice the fit used
+    alphas: tuple[float, ...]  # decreasing
+    mean_deviance: tuple[float, ...]  # held-out deviance per observation
+    se_deviance: tuple[float, ...]
+    alpha_min: float
+    alpha_1se: float
+    alpha: float  # the alpha used
+    path_terms: tuple[str, ...] = ()  # slopes, in design order
+    path: tuple[tuple[float, ...], ...] = ()  # full-data slopes at each alpha (rows follow alphas)
 
 
 def _progress(on_progress: Callable[[str], None] | None, total: int) -> Callable[[str], None]:
@@ -80,7 +99,7 @@ def choose_alpha(
         start = None
         for a, alpha in enumerate(alphas):
             spec = PenaltySpec(penalty, float(alpha), l1_ratio)
-            start, _, _, _ = _solve(part.X, part.y, spec, start)
+            start, _, _, _ = solve(part.X, part.y, spec, start)
             p = np.clip(expit(design.X[test] @ start), 1e-15, 1 - 1e-15)
             y = design.y[test]
             deviance[f, a] = -2.0 * float(np.mean(y * np.log(p) + (1 - y) * np.log1p(-p)))
@@ -88,7 +107,7 @@ def choose_alpha(
     path = []  # the same grid on all the data: the coefficient path
     start = None
     for a, alpha in enumerate(alphas):
-        start, _, _, _ = _solve(design.X, design.y, PenaltySpec(penalty, float(alpha), l1_ratio), start)
+        start, _, _, _ = solve(design.X, design.y, PenaltySpec(penalty, float(alpha), l1_ratio), start)
         path.append(tuple(map(float, start[1:])))
         tell(f"path on all the data, alpha {a + 1}/{alphas.size}")
     mean = deviance.mean(axis=0)

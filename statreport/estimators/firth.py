@@ -38,16 +38,15 @@ from __future__ import annotations
 import math
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 import numpy as np
 
 from ..errors import FitError, UsageError
 from ..result import Capabilities, ReportWarning
-from .base import Estimate
+from .base import Estimate, SklearnRefit, WithoutOptions
 
 if TYPE_CHECKING:  # pragma: no cover
-    from ..crosscheck import SklearnRefit
     from ..design import Design
     from ..progress import Stages
 
@@ -483,13 +482,13 @@ def fit_firth(design: Design, *, ci_level: float) -> Estimate:
     """
     from scipy.stats import chi2
 
-    from .mle import _singular_message, redundant_columns
+    from .singular import redundant_columns, singular_message
 
     if not (isinstance(ci_level, (float, int)) and 0 < ci_level < 1):
         raise UsageError(f"ci_level must be strictly between 0 and 1; got {ci_level!r}")
     redundant = redundant_columns(design.X, design.column_names)
     if redundant:
-        raise FitError(_singular_message(design, redundant))
+        raise FitError(singular_message(design, redundant))
     names = design.column_names
     k = len(names)
     model = _Model(design.X, design.y)
@@ -653,7 +652,7 @@ def refit_augmented(design: Design, estimate: Estimate) -> SklearnRefit:
     from sklearn.exceptions import ConvergenceWarning
     from sklearn.linear_model import LogisticRegression
 
-    from ..crosscheck import SklearnRefit, power_of_two_scales
+    from ..crosscheck import power_of_two_scales
 
     solver = "newton-cholesky on augmented data (Firth fixed point)"
     n, k = design.X.shape
@@ -686,7 +685,7 @@ def _listed(terms: list[str]) -> str:
 
 
 @dataclass(frozen=True)
-class Firth:
+class Firth(WithoutOptions):
     """Firth's bias-reduced penalized likelihood (`fit_firth`): finite estimates under
     separation, profile penalized-likelihood intervals, penalized likelihood-ratio
     tests, FLIC-corrected predicted probabilities; cross-checked by scikit-learn's
@@ -699,16 +698,6 @@ class Firth:
     )
     tolerances: ClassVar[tuple[float, float]] = (1e-6, 1e-4)
     refit_needs_estimate: ClassVar[bool] = True  # the augmented data's weights are the hat values
-
-    @classmethod
-    def from_options(cls, options: dict[str, Any]) -> Firth:
-        return cls()
-
-    def check(self, design: Design) -> None:
-        """Every design can be tried; a singular one fails in `fit` with its columns named."""
-
-    def tune(self, design: Design, *, stage: Stages) -> Firth:
-        return self
 
     def fit(self, design: Design, *, ci_level: float, stage: Stages) -> Estimate:
         return fit_firth(design, ci_level=ci_level)

@@ -8,7 +8,6 @@ design, which the report shows beside the limit fit.
 from __future__ import annotations
 
 import dataclasses
-import re
 import warnings
 from dataclasses import dataclass
 from functools import cache
@@ -18,13 +17,14 @@ import numpy as np
 
 from ..crosscheck import WARM_START_ROWS, subsample
 from ..design import Design
-from ..errors import FitError, option
+from ..errors import FitError
+from ..options import option
 from ..result import Capabilities, ReportWarning, term_namer
 from ..separation import Separation, detect_separation, looks_separated
-from .base import Estimate
+from .base import Estimate, SklearnRefit, WithoutOptions
+from .singular import redundant_columns, singular_message
 
 if TYPE_CHECKING:  # pragma: no cover
-    from ..crosscheck import SklearnRefit
     from ..progress import Stages
     from ..result import Coefficient
 
@@ -141,7 +141,7 @@ class FirthCompanion:
 
 
 @dataclass(frozen=True)
-class MaximumLikelihood:
+class MaximumLikelihood(WithoutOptions):
     """Maximum likelihood by Newton's method (statsmodels `Logit`); Wald inference."""
 
     name: ClassVar[str] = "mle"
@@ -149,16 +149,6 @@ class MaximumLikelihood:
     capabilities: ClassVar[Capabilities] = Capabilities()
     tolerances: ClassVar[tuple[float, float]] = (1e-6, 1e-4)
     refit_needs_estimate: ClassVar[bool] = False
-
-    @classmethod
-    def from_options(cls, options: dict[str, Any]) -> MaximumLikelihood:
-        return cls()
-
-    def check(self, design: Design) -> None:
-        """Every design can be tried; a singular one fails in `fit` with its columns named."""
-
-    def tune(self, design: Design, *, stage: Stages) -> MaximumLikelihood:
-        return self
 
     def fit(self, design: Design, *, ci_level: float, stage: Stages) -> Estimate:
         """`fit_mle`; under quasi-separation, with Firth's fit of the same model as details."""
@@ -202,7 +192,7 @@ def fit_mle(design: Design) -> Estimate:
 
     redundant = redundant_columns(design.X, design.column_names)
     if redundant:
-        raise FitError(_singular_message(design, redundant))
+        raise FitError(singular_message(design, redundant))
     fitted, params, cov, found = _newton(design, design.X, _warm_start(design))
     converged = bool(fitted.mle_retvals.get("converged", False))
     separation = None
@@ -343,7 +333,7 @@ def _newton(
             cov = np.asarray(fitted.cov_params(), dtype=np.float64)
             params = np.asarray(fitted.params, dtype=np.float64)
         except np.linalg.LinAlgError as exc:
-            raise FitError(_singular_message(design, [])) from exc
+            raise FitError(singular_message(design, [])) from exc
     return fitted, params, cov, list(_report_warnings(caught))
 
 
@@ -402,94 +392,3 @@ def _report_warnings(caught: list[warnings.WarningMessage]) -> tuple[ReportWarni
         message = " ".join(str(item.message).split())
         found[(code, f"statsmodels: {message}")] = None
     return tuple(ReportWarning(code, message) for code, message in found)
-
-
-def redundant_columns(X: np.ndarray, names: tuple[str, ...], *, tol: float = 1e-9) -> list[str]:
-    """Columns that are linear combinations of earlier ones, in formula order (as R's NA).
-
-    Walks the columns left to right on the Gram matrix: a column whose residual
-    sum of squares, after regressing it on the columns kept so far, is below
-    ``tol`` times its own sum of squares is redundant.
-    """
-    scale = np.maximum(X.max(axis=0), -X.min(axis=0)) if X.size else np.ones(X.shape[1])
-    scale[scale == 0] = 1.0
-    # Scaling the columns to [-1, 1] does not change linear dependence and keeps the
-    # Gram from overflowing; it is applied to the small Gram, not to a copy of X.
-    with np.errstate(over="ignore", invalid="ignore"):
-        gram = (X.T @ X) / np.outer(scale, scale)
-    if not np.all(np.isfinite(gram)):
-        gram = (X / scale).T @ (X / scale)
-    kept: list[int] = []
-    redundant: list[str] = []
-    for j in range(gram.shape[0]):
-        own = gram[j, j]
-        if kept:
-            cross = gram[np.ix_(kept, [j])]
-            coef = np.linalg.lstsq(gram[np.ix_(kept, kept)], cross, rcond=None)[0]
-            residual = own - float((cross.T @ coef).item())
-        else:
-            residual = own
-        if own == 0 or residual <= tol * own:
-            redundant.append(names[j])
-        else:
-            kept.append(j)
-    if not redundant:
-        return redundant
-    return _confirm_redundant(X / scale, names)
-
-
-def _confirm_redundant(scaled: np.ndarray, names: tuple[str, ...], tol: float = 1e-7) -> list[str]:
-    """Exact check (Gram-Schmidt twice, on the columns) for what the Gram screen flagged.
-
-    The Gram matrix squares the condition number, so it only screens; a column
-    is redundant when its residual norm, after projecting out the columns kept
-    before it, is below ``tol`` times its norm (R's glm uses 1e-7 on QR).
-    """
-    basis: list[np.ndarray] = []
-    redundant: list[str] = []
-    for j in range(scaled.shape[1]):
-        column = scaled[:, j].astype(np.float64, copy=True)
-        norm = float(np.linalg.norm(column))
-        for _ in range(2):  # re-orthogonalize once for stability
-            for q in basis:
-                column -= (q @ column) * q
-        residual = float(np.linalg.norm(column))
-        if norm == 0 or residual <= tol * norm:
-            redundant.append(names[j])
-        else:
-            basis.append(column / residual)
-    return redundant
-
-
-def _singular_message(design: Design, redundant: list[str]) -> str:
-    constant = [name for name in redundant if name != "Intercept"
-                and np.ptp(design.X[:, design.column_names.index(name)]) == 0]
-    if constant:
-        name = constant[0]
-        value = float(design.X[0, design.column_names.index(name)])
-        return (
-            f"'{name}' has the same value ({value:g}) in every row used"
-            + (" (after dropping incomplete rows)" if design.n_dropped else "")
-            + ", so its effect cannot be estimated"
-            + (" apart from the intercept's" if design.has_intercept else "")
-            + "; remove it from the formula"
-        )
-    spline = next((name for name in redundant
-                   if re.match(r"c[rsc]\(", name) and "constraints" not in name), None)
-    if spline is not None:  # a natural spline basis sums to a constant, as the intercept is
-        call = spline[:spline.rindex("[")] if spline.endswith("]") else spline
-        return (
-            f"the spline '{call}' spans the intercept, so one of its columns is redundant; "
-            f"write {call[:-1]}, constraints='center') to centre it"
-        )
-    if redundant:
-        listed = ", ".join(f"'{name}'" for name in redundant)
-        return (
-            f"the design matrix is singular: {listed} "
-            f"{'is a linear combination' if len(redundant) == 1 else 'are linear combinations'} "
-            "of other columns; remove the redundant term from the formula"
-        )
-    return (
-        "the model cannot be estimated: the information matrix is singular "
-        "(often complete separation); consider fewer predictors or a penalized fit"
-    )
