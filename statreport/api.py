@@ -241,6 +241,7 @@ def run(
         categoricals=design.categoricals,
         method_label=estimator.label,
         ci_method=estimator.capabilities.intervals,
+        probabilities=estimate.probabilities_note,
     )
     return FitResult(
         model=model,

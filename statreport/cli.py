@@ -53,6 +53,7 @@ examples:
       --threshold 0.1 -o rare.html
   statreport fit "vote ~ age + income + self_lr + tv_news + log_popul" examples/anes96.csv \\
       --positive Dole --penalty l1 --alpha cv --refit -o lasso.pdf
+  statreport fit "HG ~ C(NV) + PI + EH" endometrial.csv --method firth -o firth.pdf
 
 formulas:
   outcome ~ x1 + x2       main effects (an intercept is included; '- 1' removes it)
@@ -68,7 +69,7 @@ class _Parser(argparse.ArgumentParser):
     """argparse that reports a usage error in one line and exits 2."""
 
     def error(self, message: str) -> NoReturn:
-        self.exit(2, f"{self.prog}: error: {message} (see '{self.prog} --help')\n")
+        self.exit(2, f"statreport: error: {message} (see '{self.prog} --help')\n")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -84,9 +85,9 @@ def build_parser() -> argparse.ArgumentParser:
         "fit",
         help="fit a logistic regression and write the report",
         description=(
-            "Fit a logistic regression by maximum likelihood (or a penalized likelihood), "
-            "cross-check it with scikit-learn, and write the report in every format asked "
-            "for with -o."
+            "Fit a logistic regression by maximum likelihood, Firth's bias-reduced likelihood\n"
+            "(--method firth) or a penalized likelihood (--penalty), cross-check it with\n"
+            "scikit-learn, and write the report in every format asked for with -o."
         ),
         epilog=FIT_EXAMPLES + EXIT_CODE_HELP,
         formatter_class=argparse.RawDescriptionHelpFormatter,

@@ -53,6 +53,9 @@ class Estimate:
     intervals: np.ndarray | None = None  # shape (k, 2): own interval bounds
     p_values: np.ndarray | None = None  # shape (k,): own per-coefficient tests
     model_test: tuple[float, int, float] | None = None  # (chi2, df, p) when not the plain LR
+    model_test_kind: str = "likelihood-ratio"  # what model_test is ("penalized likelihood-ratio")
+    #: what ``probabilities`` are when not the fitted model's own (Firth's FLIC-corrected ones)
+    probabilities_note: str = ""
     details: Any = None  # estimator-specific frozen data for its report section
 
 

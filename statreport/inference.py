@@ -123,8 +123,10 @@ def fit_statistics(
     # and the chi-square reference of the LR test, which assumes finite estimates, fails
     testable = inference_valid(estimate) and not estimate.separated_terms
     llr_p = float(stats.chi2.sf(llr, df_model)) if df_model > 0 and testable else math.nan
+    kind = "likelihood-ratio"
     if estimate.model_test is not None:
         llr, _, llr_p = estimate.model_test
+        kind = estimate.model_test_kind
     if not capabilities.model_test:
         llr = llr_p = math.nan
     criteria = capabilities.information_criteria
@@ -143,6 +145,7 @@ def fit_statistics(
         null_deviance=-2.0 * ll_null,
         converged=estimate.converged,
         iterations=estimate.iterations,
+        llr_kind=kind,
     )
 
 

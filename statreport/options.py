@@ -352,8 +352,8 @@ OPTIONS: tuple[Option, ...] = (
            "(default: detected among , ; tab |; an ambiguous file is an error)"),
     Option("encoding", ("--encoding",), Text(), "utf-8",
            help="text encoding of the data file (default: utf-8)"),
-    Option("decimal", ("--decimal",), Choice((".", ",")), ".", quote=True,
-           help="decimal mark of numbers in a text file (default: '.')"),
+    Option("decimal", ("--decimal",), Choice((".", ",")), ".", quote=True, metavar="MARK",
+           help="decimal mark of numbers in a text file: '.' (default) or ','"),
     Option("na_values", ("--na-value",), TextList("a list of cell texts, e.g. ['.']"), (),
            metavar="TEXT", quote=True,
            help="a cell text that means a missing value, besides an empty cell, NA, N/A, NaN and "

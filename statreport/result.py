@@ -128,6 +128,8 @@ class ModelInfo:
     negative_class: str = "0"  # the outcome value counted as 0
     method_label: str = ""  # how the report names the method
     ci_method: str = "wald"  # "wald", "profile" or "none": the coefficient table's intervals
+    #: what the predicted probabilities are, when not the fitted model's own ("" if they are)
+    probabilities: str = ""
 
     @property
     def event_label(self) -> str:
@@ -171,6 +173,9 @@ class FitStatistics:
     null_deviance: float
     converged: bool
     iterations: int
+    #: what ``llr`` is: "likelihood-ratio" (from the log-likelihoods above it), or the
+    #: estimator's own test ("penalized likelihood-ratio" for Firth's)
+    llr_kind: str = "likelihood-ratio"
 
     #: Below this many of the rarer outcome per slope, maximum-likelihood estimates are
     #: biased away from zero and Wald intervals too narrow (Peduzzi et al. 1996,
@@ -338,7 +343,8 @@ class ResultData:
         lines = [
             f"{type(self).__name__}({self.model.formula!r}: {f.n_obs:,} observations, {f.events:,} events, "
             f"{len(self.coefficient_rows)} coefficients, "
-            f"{'' if self.model.method == 'mle' else self.model.method + ', '}{method}; cross-check "
+            f"{'' if self.model.method == 'mle' or self.inference.shrunk else self.model.method + ', '}"
+            f"{method}; cross-check "
             f"{'passed' if self.crosscheck.passed else 'FAILED'})",
         ]
         lines += [f"  warning: {w.message}" for w in self.warnings]

@@ -279,7 +279,14 @@ def test_a_firth_report_says_its_probabilities_are_flic_corrected():
     assert not result.inference.information_criteria and math.isnan(result.fit.aic)
     html = result.to_html()
     assert "FLIC probabilities" in html and "<h2>Firth&#39;s penalized likelihood</h2>" in html
+    # the p-values are the likelihood-ratio tests', not the Wald z's beside them
+    assert ">Wald z</th>" in html and ">P (LR test)</th>" in html and "P&gt;|z|" not in html
+    assert "Penalized LR chi-square (3 df)" in html
+    assert "The predicted probabilities here and in the figures are FLIC-corrected" in html
+    assert "The data are quasi-completely separated along &#39;NV: 1&#39;" in html
     report = result.to_dict()
+    assert report["fit"]["llr_kind"] == "penalized likelihood-ratio"
+    assert report["firth"]["separation"] == "quasi" and report["firth"]["separated_terms"] == ["C(NV)[T.1]"]
     assert report["fit"]["aic"] is None and report["fit"]["llr"] == pytest.approx(
         endometrial["model"]["lr_chi2"], rel=REL)
     assert report["firth"]["flic_intercept"] == pytest.approx(endometrial["flic"]["intercept"], rel=REL)

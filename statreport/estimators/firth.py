@@ -35,6 +35,7 @@ from the Cholesky factor of the (equilibrated) information matrix.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -76,6 +77,11 @@ EXACT_HESSIAN_ROWS = 50_000
 HESSIAN_BLOCK_ROWS = 4_096
 
 SOLVER = "Firth penalized likelihood (Newton, step-halving)"
+FLIC_NOTE = ("FLIC-corrected: Firth's slopes with the intercept re-estimated so that the mean "
+             "predicted probability equals the event rate")
+#: Up to this many rows a Firth fit also says whether the data are separated (a linear
+#: program over the distinct rows; the maximum-likelihood fit runs it only on symptoms).
+SEPARATION_CHECK_ROWS = 50_000
 
 
 @dataclass(frozen=True)
@@ -128,6 +134,10 @@ class FirthInfo:
     iterations: int = 0
     max_abs_score: float = float("nan")
     profile_fits: int = 0
+    #: what the data are, checked by linear programming (`statreport.separation`): "none",
+    #: "quasi" or "complete" separation, "unknown", or "unchecked" (above `SEPARATION_CHECK_ROWS`)
+    separation: str = "unchecked"
+    separated_terms: tuple[str, ...] = ()  # the design columns whose ML estimates would be infinite
 
 
 @dataclass(frozen=True, eq=False)
@@ -617,6 +627,8 @@ def fit_firth(design: Design, *, ci_level: float) -> Estimate:
         intervals=intervals,
         p_values=p_values,
         model_test=(float(lr_chi2), int(lr_df), lr_p_value),
+        model_test_kind="penalized likelihood-ratio",
+        probabilities_note=(FLIC_NOTE if design.has_intercept else ""),
         details=details,
     )
 
@@ -700,7 +712,16 @@ class Firth(WithoutOptions):
     refit_needs_estimate: ClassVar[bool] = True  # the augmented data's weights are the hat values
 
     def fit(self, design: Design, *, ci_level: float, stage: Stages) -> Estimate:
-        return fit_firth(design, ci_level=ci_level)
+        """`fit_firth`, and whether the data are separated (the reason to use Firth's method,
+        which the report states), up to `SEPARATION_CHECK_ROWS` rows."""
+        estimate = fit_firth(design, ci_level=ci_level)
+        if design.n_obs > SEPARATION_CHECK_ROWS:
+            return estimate
+        from ..separation import detect_separation
+
+        found = detect_separation(design.X, design.y, design.column_names)
+        details = dataclasses.replace(estimate.details, separation=found.kind, separated_terms=found.terms)
+        return dataclasses.replace(estimate, details=details)
 
     def refit(self, design: Design, estimate: Estimate | None) -> SklearnRefit:
         if estimate is None:  # pragma: no cover - refit_needs_estimate

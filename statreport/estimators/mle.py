@@ -254,7 +254,9 @@ def fit_mle(design: Design) -> Estimate:
                 "standard errors, p-values and intervals are not shown"
                 + ("" if limit is None else
                    f"; the other terms' estimates and standard errors are their limits, the "
-                   f"maximum-likelihood fit to the {design.n_obs - separation.n_perfect} other rows"),
+                   f"maximum-likelihood fit to the {design.n_obs - separation.n_perfect} other rows")
+                + f"; Firth's fit of the same model, whose estimates are finite, is shown beside it "
+                f"({option('--method', 'firth')} reports it alone)",
             ))
     if not converged:  # statsmodels' ConvergenceWarning, replaced by what was tried
         found = [w for w in found if w.code != "not_converged"]

@@ -13,6 +13,12 @@ COEFFICIENT_COLUMNS: dict[str, str] = {
     "or_ci": "{level} CI (odds ratio)",
 }
 
+#: The columns that change when the p-values come from likelihood-ratio tests (Firth's).
+LR_TEST_COLUMNS: dict[str, str] = {
+    "z": "Wald z",
+    "p_value": "P (LR test)",
+}
+
 FIT_STATISTICS: dict[str, str] = {
     "log_likelihood": "Log-likelihood",
     "ll_null": "Log-likelihood, intercept only",

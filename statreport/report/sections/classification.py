@@ -28,6 +28,9 @@ def build(result: ResultData) -> Section:
     blocks: list[Any] = [Grid((confusion, metrics)), Note(text(
         f"A row is predicted 1 when its fitted probability is greater than {c.threshold}. ROC AUC and "
         "Brier score do not depend on the threshold. A dash marks a ratio with a zero denominator."))]
+    if m.probabilities:
+        blocks.append(Note(text("The predicted probabilities here and in the figures are "
+                                f"{m.probabilities}.")))
     if c.tp + c.fp == 0 or c.tn + c.fn == 0:
         blocks.append(Note(_one_class(result), kind="caution"))
     specs: list[FigureSpec] = []

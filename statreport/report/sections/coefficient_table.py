@@ -25,10 +25,11 @@ _WIDE_NUMBER = re.compile(r"\u00d710|\d{5}\.|\.\d{5}")
 
 def coefficient_table(
     rows: tuple[Coefficient, ...], categoricals: tuple[CategoricalInfo, ...], *,
-    ci_level: float, inferential: bool,
+    ci_level: float, inferential: bool, tests: str = "wald",
 ) -> Table:
     """The table of ``rows``; without ``inferential`` columns (a penalized fit) only the
-    estimates and odds ratios."""
+    estimates and odds ratios. ``tests`` says where the p-values come from: "wald" (the
+    z beside them) or "lr" (likelihood-ratio tests; the z is then labelled Wald's)."""
     level_of = levels_by_column(categoricals)
     name = term_namer(categoricals)
     body: list[Row] = []
@@ -44,7 +45,8 @@ def coefficient_table(
         body.append(Row(_cells(row, level, indent=cat is not None, inferential=inferential)))
     wide = any(_WIDE_NUMBER.search(c.content.plain) for r in body for c in r.cells if c.numeric)
     flags = tuple(flag for flag, on in (("wide", wide), ("short", count <= SHORT_TABLE_ROWS)) if on)
-    return Table("coefficients", tuple(body), header=_header(ci_level, inferential), flags=flags, scroll=True)
+    return Table("coefficients", tuple(body), header=_header(ci_level, inferential, tests), flags=flags,
+                 scroll=True)
 
 
 def _cells(row: Coefficient, label: str, *, indent: bool, inferential: bool) -> tuple[Cell, ...]:
@@ -66,8 +68,8 @@ def _cells(row: Coefficient, label: str, *, indent: bool, inferential: bool) -> 
     return tuple(cells)
 
 
-def _header(ci_level: float, inferential: bool) -> tuple[Row, ...]:
-    columns = labels.COEFFICIENT_COLUMNS
+def _header(ci_level: float, inferential: bool, tests: str) -> tuple[Row, ...]:
+    columns = labels.COEFFICIENT_COLUMNS | (labels.LR_TEST_COLUMNS if tests == "lr" else {})
     ci = columns["ci"].format(level=labels.ci_label(ci_level))
     top = [cell(columns["term"], header=True, rowspan=2), cell(columns["estimate"], header=True, rowspan=2)]
     if inferential:

@@ -15,7 +15,7 @@ from .coefficient_table import coefficient_table, reference_levels
 #: A spline or polynomial basis column (``bs(x, df=4)[1]``), alone or in an interaction.
 _BASIS_COLUMN = re.compile(r"(?<![\w.])((?:bs|cr|cs|cc|poly)\([^\[\]]*\))\[\d+\]")
 
-TESTS = {"wald": "Wald z tests", "lr": "Likelihood-ratio tests"}
+TESTS = {"wald": "Wald z tests", "lr": "Likelihood-ratio tests (z is Wald's, for reference)"}
 INTERVALS = {"wald": "Wald confidence intervals", "profile": "profile-likelihood confidence intervals"}
 
 
@@ -26,7 +26,8 @@ def build(result: ResultData) -> Section:
     inference, f = result.inference, result.fit
     ci = labels.ci_label(result.ci_level)
     blocks: list[Any] = [coefficient_table(result.coefficient_rows, result.model.categoricals,
-                                           ci_level=result.ci_level, inferential=inference.inferential)]
+                                           ci_level=result.ci_level, inferential=inference.inferential,
+                                           tests=inference.tests)]
     if any(row.separated for row in result.coefficient_rows):
         blocks.append(Note(text(
             styled("\u2020", "flag"), " Separated term: its maximum-likelihood estimate is infinite, so the "

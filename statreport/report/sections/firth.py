@@ -34,18 +34,17 @@ def _firth_fit(result: ResultData, info: FirthInfo) -> Section:
         _row("Penalized log-likelihood", formatting.number(info.penalized_log_likelihood, 3)),
         _row("Penalized log-likelihood, intercept only",
              formatting.number(info.null_penalized_log_likelihood, 3)),
-        _row(f"Penalized LR chi-square ({info.lr_df} df)", formatting.number(info.lr_chi2, 3)),
-        _row("Penalized LR test p-value", formatting.p_value(info.lr_p_value)),
     ]
     flic = info.flic_intercept == info.flic_intercept  # not NaN: the design has an intercept
     if flic:
         rows += [_row("Intercept, Firth", formatting.number(info.firth_intercept)),
                  _row("Intercept, FLIC (for predictions)", formatting.number(info.flic_intercept))]
-    fallback = getattr(info, "wald_fallback_terms", ())
-    said = [METHOD,
-            f"Standard errors are from the inverse information at the estimate; p-values are penalized "
-            f"likelihood-ratio tests and the {ci} intervals profile penalized-likelihood intervals (as R's "
-            "logistf). "]
+    fallback = info.wald_fallback_terms
+    said = [_separation(result, info), METHOD,
+            f"Standard errors (and the Wald z beside them) are from the inverse information at the "
+            f"estimate; p-values are penalized likelihood-ratio tests and the {ci} intervals profile "
+            "penalized-likelihood intervals (as R's logistf). Twice the difference of the two penalized "
+            "log-likelihoods above is the penalized likelihood-ratio test of the model, under Model fit. "]
     if fallback:
         said.append(f"For {', '.join(fallback)} no profile bound was found, so the Wald interval is shown. ")
     if flic:
@@ -61,6 +60,18 @@ def _firth_fit(result: ResultData, info: FirthInfo) -> Section:
                                                       cell("Value", header=True))),)),
         Note(text(*said)),
     ), json={"firth": _json(info)})
+
+
+def _separation(result: ResultData, info: FirthInfo) -> str:
+    """What the separation check found, as the sentence that opens the section."""
+    if info.separation not in ("quasi", "complete"):
+        return ("The data are not separated (checked by linear programming). " if info.separation == "none"
+                else "")
+    name = term_namer(result.model.categoricals)
+    terms = [name(t) for t in info.separated_terms if t != "Intercept"] or list(info.separated_terms)
+    kind = "completely" if info.separation == "complete" else "quasi-completely"
+    return (f"The data are {kind} separated along {', '.join(repr(t) for t in terms)}: their "
+            "maximum-likelihood estimates would be infinite, which is what Firth's method is for. ")
 
 
 def _beside_separation(result: ResultData, companion: FirthCompanion) -> Section:
@@ -80,7 +91,7 @@ def _beside_separation(result: ResultData, companion: FirthCompanion) -> Section
                   "the separated ones included, and report it as Firth's; the whole report of that fit is "
                   "one option away (method firth)."), kind="warning-box"),
         coefficient_table(companion.rows, result.model.categoricals, ci_level=result.ci_level,
-                          inferential=True),
+                          inferential=True, tests="lr"),
         Note(text(METHOD, "p-values are penalized likelihood-ratio tests and the intervals profile "
                   "penalized-likelihood intervals (as R's logistf).")),
     ), json={"firth": {**_json(companion.info), "companion": True,

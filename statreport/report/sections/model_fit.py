@@ -17,8 +17,9 @@ def build(result: ResultData) -> Section:
     rows = [_row(names["log_likelihood"], formatting.number(f.log_likelihood, 3)),
             _row(names["ll_null"], formatting.number(f.ll_null, 3))]
     if inference.model_test:
-        rows += [_row(f"{names['llr']} ({f.df_model} df)", formatting.number(f.llr, 3)),
-                 _row(names["llr_p_value"], formatting.p_value(f.llr_p_value))]
+        own = f.llr_kind.replace("likelihood-ratio", "").strip().capitalize()  # "Penalized"
+        rows += [_row(f"{own} {names['llr']} ({f.df_model} df)".strip(), formatting.number(f.llr, 3)),
+                 _row(f"{own} {names['llr_p_value']}".strip(), formatting.p_value(f.llr_p_value))]
     if inference.information_criteria:
         rows += [_row(names["aic"], formatting.number(f.aic, 3)),
                  _row(names["bic"], formatting.number(f.bic, 3))]
@@ -59,11 +60,14 @@ def _note(result: ResultData) -> Note:
                  "(LR chi-square, AIC, BIC, deviance, pseudo-R\u00b2) are at the point where the optimizer "
                  "stopped, not at a maximum, and the LR test has no p-value."]
     elif not inference.information_criteria:
-        parts = ["The log-likelihood, deviances and pseudo-R\u00b2 are at the estimate (the unpenalized "
-                 "log-likelihood). The likelihood-ratio test is the method's own, against the "
+        parts = [f"The log-likelihood, deviances and the likelihood-based pseudo-R\u00b2 are the unpenalized "
+                 f"ones at the estimate. The test of the model is the {f.llr_kind} test against the "
                  "intercept-only model fitted the same way. AIC and BIC are not shown: they assume "
                  "maximum-likelihood estimates."]
     else:
         parts = ["The likelihood-ratio test compares the model with the intercept-only model. BIC uses "
                  f"log(n) with n = {formatting.integer(f.n_obs)}."]
+    if result.model.probabilities:
+        parts.append(" Tjur's R\u00b2 uses the report's predicted probabilities "
+                     f"({result.model.probabilities}).")
     return Note(text(*parts))
