@@ -37,7 +37,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
@@ -461,7 +461,8 @@ def _flic_intercept(offset: np.ndarray, y: np.ndarray, start: float) -> float:
     return a
 
 
-def fit_firth(design: Design, *, ci_level: float) -> Estimate:
+def fit_firth(design: Design, *, ci_level: float,
+              on_progress: Callable[[str], None] | None = None) -> Estimate:
     """Fit the logistic model by Firth's penalized likelihood, with profile inference.
 
     Parameters
@@ -470,6 +471,9 @@ def fit_firth(design: Design, *, ci_level: float) -> Estimate:
         Outcome (n,) and design matrix (n, k).
     ci_level
         Confidence level of the profile penalized-likelihood intervals, in (0, 1).
+    on_progress
+        Told which term's profile is being computed ("profile intervals, term 3/14"):
+        on large data the profiles take most of the time.
 
     Returns
     -------
@@ -533,6 +537,8 @@ def fit_firth(design: Design, *, ci_level: float) -> Estimate:
     fallback: list[str] = []
     wald_tests: list[str] = []
     for j in range(k):
+        if on_progress is not None:  # the profiles are most of the time on large data
+            on_progress(f"profile intervals, term {j + 1}/{k}")
         profiles = [_Profile(model, j, best.penalized, best) for _ in range(2)]
         bounds = [_bound(profile, float(params[j]), float(se[j]), critical, direction)
                   for profile, direction in zip(profiles, (-1, 1), strict=True)]
@@ -714,7 +720,7 @@ class Firth(WithoutOptions):
     def fit(self, design: Design, *, ci_level: float, stage: Stages) -> Estimate:
         """`fit_firth`, and whether the data are separated (the reason to use Firth's method,
         which the report states), up to `SEPARATION_CHECK_ROWS` rows."""
-        estimate = fit_firth(design, ci_level=ci_level)
+        estimate = fit_firth(design, ci_level=ci_level, on_progress=stage.progress("fitting"))
         if design.n_obs > SEPARATION_CHECK_ROWS:
             return estimate
         from ..separation import detect_separation
