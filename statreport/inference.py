@@ -80,10 +80,10 @@ def coefficient_table(
 
 
 def inference_valid(estimate: Estimate) -> bool:
-    """Tests and intervals need a converged fit and an invertible information matrix."""
-    singular = any(w.code == "singular_hessian" for w in estimate.warnings)
-    return estimate.converged and not singular and (
-        estimate.cov is not None or estimate.intervals is not None)
+    """Tests and intervals need a converged fit and a sampling covariance or intervals of
+    the estimator's own (an estimator leaves ``cov`` None when its information matrix
+    could not be inverted)."""
+    return estimate.converged and (estimate.cov is not None or estimate.intervals is not None)
 
 
 def null_log_likelihood(y: np.ndarray) -> float:

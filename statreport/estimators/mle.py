@@ -266,10 +266,12 @@ def fit_mle(design: Design) -> Estimate:
             f"{iterations} of {MAX_NEWTON_ITERATIONS} iterations without "
             "meeting its tolerance; no standard errors, p-values or intervals are shown",
         ))
+    # statsmodels could not invert the Hessian: its covariance is no sampling covariance
+    singular = any(w.code == "singular_hessian" for w in found)
     return Estimate(
         method="mle",
         params=params,
-        cov=cov,
+        cov=None if singular else cov,
         log_likelihood=log_likelihood,
         converged=converged,
         iterations=iterations,
