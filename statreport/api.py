@@ -31,6 +31,7 @@ from .result import (
     ModelInfo,
     PseudoR2,
     ReportWarning,
+    TermTest,
 )
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -64,6 +65,7 @@ def fit(
     seed: int = 0,
     cv_rule: str = "min",
     refit: bool = False,
+    max_memory: int | str | None = None,
     on_stage: StageHook | None = None,
 ) -> FitResult:
     """Fit a logistic regression and assemble the complete report.
@@ -120,6 +122,11 @@ def fit(
     refit : bool, default False
         Also refit the unpenalized model on the terms the penalty kept, reported
         separately under a post-selection warning.
+    max_memory : int or str, optional
+        Memory budget for the data, the design matrix and the fit: bytes, or a size
+        such as ``"4GB"`` (10**9 bytes a GB; ``"4GiB"`` 2**30). Default: half of the
+        memory available. Data, a design or a fit that would need more is refused
+        before the memory is spent (`DataError`, `FitError`).
     on_stage : callable, optional
         Called as ``on_stage(name, seconds)`` when a stage starts (seconds < 0)
         and ends; the command line uses it for progress and --verbose timings.
@@ -155,7 +162,7 @@ def fit(
         "date": date, "sep": sep, "encoding": encoding, "decimal": decimal,
         "na_values": na_values, "missing": missing, "allow_python_formula": allow_python_formula,
         "method": method, "penalty": penalty, "alpha": alpha, "l1_ratio": l1_ratio,
-        "folds": folds, "seed": seed, "cv_rule": cv_rule, "refit": refit,
+        "folds": folds, "seed": seed, "cv_rule": cv_rule, "refit": refit, "max_memory": max_memory,
     })
     result = run(formula, data, options, on_stage=on_stage, execution=Serial())
     for warning in result.warnings:  # a script sees them too, not only the report
@@ -174,12 +181,14 @@ def run(
     """`fit` with validated ``options`` (`statreport.options.validate`), its
     independent work run by ``execution``; emits no warnings (they are in the result)."""
     from . import estimators
+    from .budget import MemoryBudget
     from .data import load_data, release_arrow_memory
     from .formula import needed_columns
 
     if not isinstance(formula, str):
         raise UsageError(f"formula must be a str such as 'y ~ x'; got {type(formula).__name__}")
     estimator = estimators.create(options)
+    budget = MemoryBudget.from_option(options.get("max_memory"), options["method"])
     stage = Stages(on_stage)
     allow_python = options["allow_python_formula"]
     columns = needed_columns(formula, allow_python=allow_python)
@@ -187,7 +196,7 @@ def run(
         loaded = execution.read(
             lambda: load_data(data, columns, sep=options["sep"], encoding=options["encoding"],
                               decimal=options["decimal"], na_values=options["na_values"],
-                              alongside=execution.alongside),
+                              alongside=execution.alongside, budget=budget),
             ESTIMATION_MODULES,
         )
     from .crosscheck import compare
@@ -198,7 +207,7 @@ def run(
     with execution.freeing():  # the data frame is freed on leaving
         with stage("building the design"):
             design = build_design(parsed, loaded.frame, positive=options["positive"],
-                                  missing=options["missing"],
+                                  missing=options["missing"], budget=budget,
                                   from_file=loaded.format not in ("dataframe", "parquet"))
         provenance = DataProvenance(
             source=loaded.source,
@@ -223,6 +232,7 @@ def run(
             estimate = estimator.fit(design, ci_level=ci_level, stage=stage)
         with stage("summarizing"):
             summary = _summarize(design, estimate, estimator, threshold=threshold, ci_level=ci_level)
+        terms = _term_tests(design, estimate, estimator, stage)
     except BaseException:
         if pending is not None:
             pending.cancel()
@@ -259,6 +269,7 @@ def run(
         date=_report_date(options["date"]),
         figures=summary.figures,
         method_details=estimate.details,
+        terms=terms,
     )
 
 
@@ -294,6 +305,22 @@ def _summarize(design: Design, estimate: Estimate, estimator: Estimator, *, thre
         classification=classify(y, probabilities, threshold=threshold, auc=auc),
         figures=figure_data(design, estimate.params, ranked, (fpr, tpr), threshold=threshold),
     )
+
+
+def _term_tests(
+    design: Design, estimate: Estimate, estimator: Estimator, stage: Stages
+) -> tuple[TermTest, ...]:
+    """One likelihood-ratio test per term (`statreport.terms`), where the estimator's
+    refits keep their meaning and the data are not too large for a refit per term."""
+    from .inference import inference_valid
+    from .terms import TERM_TEST_ROWS, term_tests
+
+    if (not estimator.capabilities.term_tests or design.n_obs > TERM_TEST_ROWS
+            or not inference_valid(estimate) or estimate.separated_terms):
+        return ()
+    with stage("testing terms"):
+        return term_tests(design, estimate.log_likelihood,
+                          lambda columns: estimator.submodel_log_likelihood(design, columns, estimate.params))
 
 
 #: What the fit imports while the data are read (pandas and scipy.stats are most of it),

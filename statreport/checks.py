@@ -18,8 +18,11 @@ from .result import ReportWarning
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
-#: Refuse a design matrix larger than this (bytes); estimated before it is built.
-MAX_DESIGN_BYTES = 4 * 1024**3
+    from .budget import MemoryBudget
+
+#: A fixed cap on the design matrix (bytes) besides the memory budget
+#: (`statreport.budget`); None: the budget alone decides.
+MAX_DESIGN_BYTES: int | None = None
 #: Warn about categorical levels with fewer rows than this.
 SPARSE_LEVEL_ROWS = 5
 #: Text levels that usually mean "missing" in exported files (Stata and SAS write ".").
@@ -60,9 +63,12 @@ def _row(frame: pd.DataFrame, position: int, from_file: bool) -> str:
 
 
 def _where(frame: pd.DataFrame, column: str, value: str, from_file: bool) -> str:
-    """Where ``value`` first occurs in ``column``."""
-    position = int(np.flatnonzero(frame[column].astype(str).to_numpy() == value)[0])
-    return _row(frame, position, from_file)
+    """Where ``value`` first occurs in ``column`` (compared as text by pandas: numpy's
+    fixed-width strings would drop a trailing NUL and find nothing)."""
+    found = np.flatnonzero(frame[column].astype(str).eq(value).to_numpy(dtype=bool))
+    if not len(found):  # pragma: no cover - the value came from the column
+        return "a row of the data"
+    return _row(frame, int(found[0]), from_file)
 
 
 def check_missing(frame: pd.DataFrame, columns: list[str], *, missing: str, from_file: bool = True) -> None:
@@ -170,18 +176,25 @@ def check_text_columns(
     return warnings
 
 
-def check_design_size(rhs: Any, frame: pd.DataFrame) -> None:
-    """Refuse a design matrix that would not fit, before formulaic allocates it.
+def check_design_size(rhs: Any, frame: pd.DataFrame, budget: MemoryBudget | None = None) -> None:
+    """Refuse a design matrix, or a fit of it, that would not fit the memory budget or
+    has more columns than rows, before formulaic allocates it.
 
     Columns per term are the product over its factors: a categorical gives its
-    number of levels, a spline or polynomial its ``df``/``degree`` (3 if not
-    given), anything else one column. ``C(a):C(b)`` therefore counts levels(a)
-    times levels(b).
+    number of levels (``C(x)``, a text column, ``Q("name")`` of one, an expression of
+    text columns), a spline or polynomial its ``df``/``degree`` (arithmetic included:
+    ``bs(x, df=2*10)``; 3 if not given), anything else one column. ``C(a):C(b)``
+    therefore counts levels(a) times levels(b). The design's bytes (rows x columns x 8)
+    go to `MemoryBudget.check_design` (exit 3) and `MemoryBudget.check_fit` (exit 4);
+    ``budget`` None is the default budget. A design with at least as many columns as
+    rows (counting a categorical's levels less its reference) is refused as
+    `check_enough_rows` would refuse it once built.
     """
-    from .formula import _categorical_column
+    from .budget import MemoryBudget, format_size
 
+    budget = budget if budget is not None else MemoryBudget.from_option(None)
     n = len(frame)
-    total, worst, worst_columns = 1, "", 0
+    total, fewest, worst, worst_columns = 0, 0, "", 0  # the intercept is a term of its own
     cache: dict[str, int] = {}
 
     def levels(column: str) -> int:
@@ -189,46 +202,139 @@ def check_design_size(rhs: Any, frame: pd.DataFrame) -> None:
             cache[column] = int(frame[column].nunique()) if column in frame.columns else 1
         return cache[column]
 
+    def is_text(column: str) -> bool:
+        return column in frame.columns and frame[column].dtype.kind not in "biuf"
+
     for term in rhs:
-        columns = 1
+        columns, least = 1, 1
         for factor in term.factors:
             expr = str(factor.expr)
             if factor.eval_method.name == "LOOKUP":
-                is_text = expr in frame.columns and frame[expr].dtype.kind not in "biuf"
-                columns *= levels(expr) if is_text else 1
-            elif (name := _categorical_column(expr)) is not None:
-                columns *= levels(name)
+                most = levels(expr) if is_text(expr) else 1
+                sizes = (most, max(most - 1, 1))
             else:
-                columns *= _basis_size(expr)
-        total += columns
+                sizes = _factor_columns(expr, n, levels, is_text)
+            columns, least = _product((columns, sizes[0])), _product((least, sizes[1]))
+        total, fewest = _product((total + columns,)), _product((fewest + least,))
         if columns > worst_columns:
             worst, worst_columns = str(term), columns
-    estimated = n * total * 8
-    if estimated > MAX_DESIGN_BYTES:
+    design_bytes = _product((n, total, 8))
+    shape = f"{n:,} rows x {total:,} columns"
+    alone = f"term '{worst}' alone makes {worst_columns:,} columns"
+    if fewest >= n:
         raise DataError(
-            f"the design matrix would need about {estimated / 1024**3:.1f} GB ({n:,} rows x "
-            f"{total:,} columns); term '{worst}' alone makes {worst_columns:,} columns (an "
-            "identifier, or an interaction of large categoricals?). Remove it or group its levels"
+            f"{n:,} complete row(s) for at least {fewest:,} parameters ({alone}); a logistic model "
+            "needs more rows than parameters (use fewer terms, fewer levels or more data)"
         )
+    if MAX_DESIGN_BYTES is not None and design_bytes > MAX_DESIGN_BYTES:
+        raise DataError(
+            f"the design matrix would need about {format_size(design_bytes)} ({shape}; {alone}), "
+            f"more than its cap of {format_size(MAX_DESIGN_BYTES)}; remove that term or group its levels"
+        )
+    held = int(frame.memory_usage(index=False).sum())
+    budget.check_design(design_bytes, held, shape, alone)
+    budget.check_fit(design_bytes, shape)
 
 
-def _basis_size(expr: str) -> int:
-    """Columns made by a spline or polynomial transform (its df or degree, default 3)."""
+#: Transforms whose columns are a basis: their df (splines) or degree (polynomials).
+BASIS_TRANSFORMS = frozenset({"bs", "cr", "cs", "cc", "poly"})
+
+
+def _factor_columns(expr: str, n: int, levels: Any, is_text: Any) -> tuple[int, int]:
+    """Columns one Python factor of a term makes: (at most, at least) (see `check_design_size`);
+    a categorical makes one fewer than its levels when its reference is left out."""
     import ast
 
     try:
         node = ast.parse(expr, mode="eval").body
-    except SyntaxError:
-        return 1
-    if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
-            and node.func.id in ("bs", "cr", "cs", "cc", "poly")):
-        return 1
-    for keyword in node.keywords:
-        if keyword.arg in ("df", "degree") and isinstance(keyword.value, ast.Constant):
-            value = keyword.value.value
-            if isinstance(value, int) and value > 0:
-                return value
-    return 3
+    except (SyntaxError, MemoryError, RecursionError):
+        return 1, 1
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+        if node.func.id in BASIS_TRANSFORMS:
+            size = _basis_size(node)
+            return size, size
+        if node.func.id == "C" and node.args:
+            first = node.args[0]
+            named = _named_column(first)
+            count = levels(named) if named is not None else min(n, _product(
+                levels(c) for c in _referenced(first)))
+            listed = next((len(k.value.elts) for k in node.keywords
+                           if k.arg == "levels" and isinstance(k.value, (ast.List, ast.Tuple))), 0)
+            count = max(count, listed, 1)
+            return count, max(count - 1, 1)
+        if node.func.id == "I" and node.args and isinstance(node.args[0], ast.Compare):
+            return 1, 1  # a comparison: True or False
+    text = [c for c in _referenced(node) if is_text(c)]
+    if not text:
+        return 1, 1
+    most = min(n, _product(levels(c) for c in text))
+    named = _named_column(node)
+    return most, (max(most - 1, 1) if named is not None else 1)
+
+
+def _named_column(node: Any) -> str | None:
+    """The column a node names as it is: ``x`` or ``Q("my col")``; else None."""
+    import ast
+
+    if isinstance(node, ast.Name):
+        return node.id
+    if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "Q"
+            and node.args and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str)):
+        return node.args[0].value
+    return None
+
+
+def _referenced(node: Any) -> set[str]:
+    """The names and ``Q("...")`` columns in an expression (functions are names too: they
+    are not in the frame, so they count for nothing)."""
+    import ast
+
+    found = set()
+    for child in ast.walk(node):
+        named = _named_column(child)
+        if named is not None:
+            found.add(named)
+    return found
+
+
+def _product(values: Any) -> int:
+    result = 1
+    for value in values:
+        result = min(result * max(int(value), 1), 2**62)
+    return result
+
+
+#: Each basis transform's arguments in formulaic's order after ``x``: ``bs(x, 10)`` is ``df=10``.
+_BASIS_ARGUMENTS = {
+    "bs": ("df", "knots", "degree"), "poly": ("degree",),
+    "cr": ("df", "knots"), "cs": ("df", "knots"), "cc": ("df", "knots"),
+}
+
+
+def _basis_size(node: Any) -> int:
+    """Columns made by a spline or polynomial transform, given by keyword or position:
+    its ``df`` (splines) or ``degree`` (polynomials), evaluated when it is arithmetic
+    (``df=2*10``); else a B-spline's knots plus its degree; 3 if nothing says."""
+    import ast
+
+    from .formula_safety import constant_value
+
+    given = dict(zip(_BASIS_ARGUMENTS[node.func.id], node.args[1:], strict=False))
+    given.update({k.arg: k.value for k in node.keywords if k.arg is not None})
+
+    def number(name: str) -> float | None:
+        value = constant_value(given[name]) if name in given else None
+        return value if value is not None and value >= 0 else None
+
+    size = number("degree" if node.func.id == "poly" else "df")
+    if size is None and node.func.id == "bs":
+        knots = given.get("knots")
+        count = len(knots.elts) if isinstance(knots, (ast.List, ast.Tuple)) else 0
+        degree = number("degree")
+        size = count + (3 if degree is None else degree)
+    if size is None or size < 1:
+        return 3
+    return int(min(size, 2**62))
 
 
 def check_enough_rows(n_obs: int, n_params: int) -> None:

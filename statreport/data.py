@@ -14,7 +14,7 @@ import difflib
 import hashlib
 import io
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, TypeGuard, Union, cast
@@ -26,6 +26,8 @@ from .options import option
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
     import pyarrow as pa
+
+    from .budget import MemoryBudget
 
 DataSource = Union["pd.DataFrame", str, Path]
 
@@ -59,6 +61,7 @@ def load_data(
     decimal: str = ".",
     na_values: tuple[str, ...] = (),
     alongside: Callable[..., Any] | None = None,
+    budget: MemoryBudget | None = None,
 ) -> LoadedData:
     """Load the columns a formula needs from a DataFrame, CSV or Parquet file.
 
@@ -85,6 +88,11 @@ def load_data(
         result (``.result()``): the file's SHA-256 while it is parsed. The command line
         runs it on a thread (`statreport.parallel.CommandLine.alongside`); by default
         the hash is computed after the parse.
+    budget
+        The memory budget (`statreport.budget.MemoryBudget`): a file whose data would
+        take more than its read share is refused, a Parquet file from its metadata
+        before it is read, a delimited text (always when compressed) while it is read,
+        as soon as the share is passed. None: no limit.
     """
     if sep is not None:
         sep = SEP_NAMES.get(sep.lower(), sep)
@@ -122,12 +130,12 @@ def load_data(
     text_name = name.rsplit(".", 1)[0] if name.endswith(COMPRESSED_SUFFIXES) else name
     digest = (alongside or _After)(_sha256, path)
     if name.endswith(PARQUET_SUFFIXES):
-        frame, fmt = _read_parquet(path, columns), "parquet"
+        frame, fmt = _read_parquet(path, columns, budget), "parquet"
     elif text_name.endswith(TEXT_SUFFIXES) or sep is not None:
         if sep is None and text_name.endswith(".tsv"):
             sep = "\t"
         frame, sep = _read_csv(path, columns, sep=sep, encoding=encoding, decimal=decimal,
-                               na_values=na_values)
+                               na_values=na_values, budget=budget)
         fmt = "csv"
     elif text_name.endswith(SPREADSHEET_SUFFIXES):
         raise DataError(
@@ -188,6 +196,7 @@ def _read_csv(
     encoding: str,
     decimal: str,
     na_values: tuple[str, ...] = (),
+    budget: MemoryBudget | None = None,
 ) -> tuple[pd.DataFrame, str]:
     import pyarrow as pa
     import pyarrow.csv as pacsv
@@ -209,20 +218,99 @@ def _read_csv(
     )
     if na_values:
         convert.null_values = [*convert.null_values, *na_values]
+    compressed = path.name.lower().endswith(COMPRESSED_SUFFIXES)
+    source: Any = path
+    if budget is not None and (compressed or not budget.fits_without_watching(path.stat().st_size)):
+        source = _Watched(path, budget)  # stops the parse once the data pass the budget
     try:
         table = pacsv.read_csv(
-            path, read_options=read_options, parse_options=parse_options, convert_options=convert
+            source, read_options=read_options, parse_options=parse_options, convert_options=convert
         )
+    except _OverBudgetError as over:
+        raise over.budget.over_while_reading(path.name, over.held, over.text_bytes, compressed) from None
     except pa.ArrowInvalid as exc:
         raise DataError(_csv_problem(path, sep, encoding, exc)) from exc
     except OSError as exc:  # a compressed stream cut short past the sampled lines
         raise _unreadable(path, exc) from exc
+    finally:
+        if source is not path:
+            source.close()
     if table.num_rows == 0:
         raise DataError(f"'{path.name}' has a header but no data rows")
     for name, column_type in zip(table.schema.names, table.schema.types, strict=True):
         if pa.types.is_binary(column_type) or pa.types.is_large_binary(column_type):
             raise DataError(_encoding_problem(path, encoding, column=name))
+    _check_no_nul(path, table)
     return arrow_to_pandas(table), sep
+
+
+class _OverBudgetError(Exception):
+    """Raised inside the parse (through pyarrow) when the data read pass the budget."""
+
+    def __init__(self, budget: MemoryBudget, held: int, text_bytes: int) -> None:
+        super().__init__(f"{held} bytes held after {text_bytes} bytes of text")
+        self.budget, self.held, self.text_bytes = budget, held, text_bytes
+
+
+class _Watched:
+    """The file's (decompressed) bytes for pyarrow's parser, refusing to go on once Arrow
+    holds more than the budget's read share beyond what it held when reading began.
+
+    pyarrow pulls the text block by block (1 MiB) through `read`, so the parse stops
+    within a block or two of the budget, before the memory is spent. Decompression
+    (``.gz``, ``.bz2``) is pyarrow's own, as when it reads the path.
+    """
+
+    def __init__(self, path: Path, budget: MemoryBudget) -> None:
+        import pyarrow as pa
+
+        self.pool = pa.default_memory_pool()
+        self.start = self.pool.bytes_allocated()
+        self.budget = budget
+        self.text_bytes = 0
+        self.raw = pa.input_stream(str(path), compression="detect")
+        self.closed = False
+
+    def read(self, size: int = -1) -> bytes:
+        held = self.pool.bytes_allocated() - self.start
+        if held > self.budget.read_limit:
+            raise _OverBudgetError(self.budget, held, self.text_bytes)
+        data = self.raw.read(None if size is None or size < 0 else size)
+        self.text_bytes += len(data)
+        return bytes(data)
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return False
+
+    def close(self) -> None:
+        if not self.closed:
+            self.raw.close()
+            self.closed = True
+
+
+def _check_no_nul(path: Path, table: pa.Table) -> None:
+    """A NUL byte in a text cell: the file is binary, damaged, or UTF-16/32 read as UTF-8.
+
+    (numpy's fixed-width strings drop trailing NULs, and no data file means one.)
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    for name, column in zip(table.schema.names, table.columns, strict=True):
+        if not (pa.types.is_string(column.type) or pa.types.is_large_string(column.type)):
+            continue
+        has_nul = pc.match_substring(column, "\x00")
+        if not pc.any(has_nul).as_py():
+            continue
+        row = int(pc.index(has_nul, True).as_py())
+        raise DataError(
+            f"column '{name}' of '{path.name}' has a NUL byte (\\x00) on data row {row + 1}: the file "
+            f"is binary or damaged, or its text is UTF-16 (pass {option('--encoding', 'utf-16')}); "
+            "remove the NUL bytes or save the file as CSV again"
+        )
 
 
 def arrow_to_pandas(table: pa.Table) -> pd.DataFrame:
@@ -305,8 +393,10 @@ def _sample_lines(path: Path, encoding: str) -> str:
             f"'{path.name}' is a spreadsheet (or another binary file), not delimited text; save "
             "the sheet as CSV (in Excel: File > Save As > CSV UTF-8) and give that file"
         )
-    if len(raw) == _SNIFF_BYTES and b"\n" in raw:
-        raw = raw[: raw.rindex(b"\n")]
+    if len(raw) == _SNIFF_BYTES:  # cut off at the last line end, LF or CR (old Mac files)
+        end = max(raw.rfind(b"\n"), raw.rfind(b"\r"))
+        if end > 0:
+            raw = raw[:end]
     try:
         text = raw.decode(encoding)
     except UnicodeDecodeError as exc:
@@ -317,13 +407,22 @@ def _sample_lines(path: Path, encoding: str) -> str:
     text = text.lstrip("\ufeff")
     if not text.strip():
         raise DataError(f"'{path.name}' is empty: expected a header line naming the columns")
+    if "\x00" in text.lstrip().splitlines()[0]:
+        raise DataError(
+            f"the header line of '{path.name}' has NUL bytes (\\x00): the file is binary or damaged, "
+            f"or its text is UTF-16 (pass {option('--encoding', 'utf-16')})"
+        )
     return text
 
 
 def _rows(text: str, sep: str) -> list[list[str]]:
+    """The sample's rows; a line may end in LF, CRLF or CR alone (old Mac files), as pyarrow reads them."""
     import csv
 
-    return [row for row in csv.reader(io.StringIO(text), delimiter=sep) if row]
+    try:
+        return [row for row in csv.reader(io.StringIO(text, newline=""), delimiter=sep) if row]
+    except csv.Error as exc:
+        raise DataError(f"cannot read the first lines as delimited text: {exc}") from exc
 
 
 def _sniff_delimiter(path: Path, sample: str) -> str:
@@ -365,14 +464,36 @@ def _check_header(path: Path, header: list[str], needed: frozenset[str]) -> None
     _check_columns(needed, header, f"'{path.name}'")
 
 
+#: Longest line the error messages read back from a file (pyarrow's parser takes
+#: lines up to its block of 1 MiB; a longer one is named as such, not read).
+_LINE_LIMIT = 1 << 20
+
+
+class _LongLineError(Exception):
+    """A line longer than `_LINE_LIMIT`, met while scanning a file for a message."""
+
+
+def _bounded_lines(handle: IO[str]) -> Iterator[str]:
+    """The lines of ``handle``, stopping (`_LongLineError`) at one too long to hold for a message."""
+    while line := handle.readline(_LINE_LIMIT + 1):
+        if len(line) > _LINE_LIMIT:
+            raise _LongLineError
+        yield line
+
+
 def _csv_problem(path: Path, sep: str, encoding: str, exc: Exception) -> str:
     import csv
 
     message = clean_message(exc)
+    if "straddling object" in message:  # pyarrow's words for a line longer than its block
+        return (
+            f"'{path.name}' has a line longer than 1 MiB, which no CSV parser here reads: a quote "
+            "that is never closed, a file without line breaks, or not delimited text at all?"
+        )
     if "Expected" in message and "columns" in message:
         try:
             with io.TextIOWrapper(_open_bytes(path), encoding=encoding, newline="") as handle:
-                reader = csv.reader(handle, delimiter=sep)
+                reader = csv.reader(_bounded_lines(handle), delimiter=sep)
                 width = len(next(reader))
                 for row in reader:
                     if row and len(row) != width:
@@ -382,6 +503,8 @@ def _csv_problem(path: Path, sep: str, encoding: str, exc: Exception) -> str:
                         )
         except UnicodeDecodeError:
             return _encoding_problem(path, encoding)
+        except (csv.Error, _LongLineError, StopIteration, OSError, EOFError):
+            pass  # the parser's own words, below
     if "UTF8" in message or "UTF-8" in message:
         return _encoding_problem(path, encoding)
     return f"cannot parse '{path.name}' as CSV: {message}"
@@ -395,17 +518,12 @@ def _encoding_problem(
     raw: bytes | None = None,
     error: UnicodeDecodeError | None = None,
 ) -> str:
-    if error is None:
-        with _open_bytes(path) as handle:
-            raw = handle.read()
-        try:
-            raw.decode(encoding)
-        except UnicodeDecodeError as exc:
-            error = exc
     where = ""
     if error is not None and raw is not None:
         line = raw[: error.start].count(b"\n") + 1
         where = f": byte 0x{raw[error.start]:02x} on line {line}"
+    elif error is None:
+        where = _first_undecodable(path, encoding)
     in_column = f" (column '{column}')" if column else ""
     return (
         f"'{path.name}' is not valid {encoding}{where}{in_column}; "
@@ -414,17 +532,114 @@ def _encoding_problem(
     )
 
 
-def _read_parquet(path: Path, columns: frozenset[str]) -> pd.DataFrame:
+NEWLINE = b"\n"
+
+
+def _first_undecodable(path: Path, encoding: str) -> str:
+    """": byte 0xe9 on line 12": the first byte of the file that ``encoding`` cannot decode,
+    found a block at a time (a file of any size, never held whole); "" if none is found."""
+    import codecs
+
+    try:
+        decoder = codecs.getincrementaldecoder(encoding)()
+        lines = 1
+        with _open_bytes(path) as handle:
+            while block := handle.read(_LINE_LIMIT):
+                try:
+                    decoder.decode(block)
+                except UnicodeDecodeError as exc:  # exc.object: the bytes held back, then block
+                    bad, before = exc.object[exc.start], exc.object[: exc.start]
+                    return f": byte 0x{bad:02x} on line {lines + before.count(NEWLINE)}"
+                lines += block.count(b"\n")
+    except (LookupError, OSError, EOFError):
+        pass
+    return ""
+
+
+def _read_parquet(path: Path, columns: frozenset[str], budget: MemoryBudget | None = None) -> pd.DataFrame:
+    """The model's columns of a Parquet file; nested columns refused and the memory estimated
+    from the file's metadata before anything is read. Text columns are read as dictionaries
+    (each distinct text once), as the rest of statreport holds them."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
     try:
-        names = list(pq.read_schema(path).names)
+        parquet = pq.ParquetFile(path)
+        schema = parquet.schema_arrow
+        names = list(schema.names)
         _check_columns(columns, names, f"'{path.name}'")
-        table = pq.read_table(path, columns=[c for c in names if c in columns])
+        wanted = [c for c in names if c in columns]
+        for name in wanted:
+            _check_flat(path, name, schema.field(name).type)
+        text = [name for name in wanted if _is_text(schema.field(name).type)]
+        if budget is not None:
+            needed, largest = _parquet_bytes(parquet, wanted)
+            budget.check_read(path.name, needed, f" (column '{largest}' the most)" if largest else "")
+        table = pq.read_table(path, columns=wanted, read_dictionary=text or None)
     except (pa.ArrowInvalid, OSError) as exc:
         raise DataError(f"cannot read '{path.name}' as Parquet: {clean_message(exc)}") from exc
     return arrow_to_pandas(table)
+
+
+_NESTED_KINDS = (
+    ("is_struct", "records"), ("is_map", "maps"), ("is_union", "unions"),
+)
+
+
+def _check_flat(path: Path, name: str, kind: pa.DataType) -> None:
+    """A nested column (lists, records, maps) holds no one number or category per row: refuse it."""
+    import pyarrow as pa
+
+    if pa.types.is_dictionary(kind):
+        kind = kind.value_type
+    if not pa.types.is_nested(kind):
+        return
+    what = next((words for test, words in _NESTED_KINDS if getattr(pa.types, test)(kind)), "lists")
+    raise DataError(
+        f"column '{name}' of '{path.name}' holds {what} (Parquet type {kind}), not one value per row; "
+        "a model takes a number or a category: flatten it first (e.g. one column per element, or "
+        "its length)"
+    )
+
+
+def _is_text(kind: pa.DataType) -> bool:
+    import pyarrow as pa
+
+    return bool(pa.types.is_string(kind) or pa.types.is_large_string(kind))
+
+
+def _parquet_bytes(parquet: Any, wanted: list[str]) -> tuple[int, str]:
+    """Bytes the ``wanted`` columns take once read, from the file's metadata (nothing is
+    decoded), and the column that takes the most: a fixed-width column rows x width; a text
+    column (read as a dictionary) 4 bytes a row plus its data, at most the column's
+    uncompressed size."""
+    import pyarrow as pa
+
+    metadata = parquet.metadata
+    rows = int(metadata.num_rows)
+    schema = parquet.schema_arrow
+    per_column: dict[str, int] = {}
+    for name in wanted:
+        kind = schema.field(name).type
+        if pa.types.is_dictionary(kind):
+            kind = kind.value_type
+        try:
+            per_column[name] = rows * max(kind.bit_width, 8) // 8 + rows // 8
+            continue
+        except ValueError:  # variable width: text, binary
+            pass
+        stored = 0
+        for group in range(metadata.num_row_groups):
+            row_group = metadata.row_group(group)
+            for index in range(row_group.num_columns):
+                chunk = row_group.column(index)
+                if chunk.path_in_schema.split(".")[0] == name:
+                    stored += int(chunk.total_uncompressed_size)
+        per_column[name] = rows * 4 + rows // 8 + stored
+    if not per_column:
+        return 0, ""
+    largest = max(per_column, key=lambda name: per_column[name])
+    return sum(per_column.values()), largest
 
 
 class _After:

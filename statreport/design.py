@@ -21,6 +21,19 @@ from .result import CategoricalInfo, ReportWarning
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
+    from .budget import MemoryBudget
+
+
+@dataclass(frozen=True, eq=False)
+class DesignTerm:
+    """A term of the formula: its name, its columns in the design, and its factors (the
+    variables or expressions it multiplies; none for the intercept)."""
+
+    name: str
+    columns: tuple[int, ...]
+    factors: frozenset[str]
+
+
 @dataclass(frozen=True, eq=False)
 class Design:
     """Outcome vector, design matrix and what the report needs to say about them."""
@@ -35,6 +48,7 @@ class Design:
     dropped_by_column: tuple[tuple[str, int], ...]
     warnings: tuple[ReportWarning, ...] = ()
     negative_class: str = "0"  # the outcome value counted as 0
+    terms: tuple[DesignTerm, ...] = ()  # the formula's terms and their columns (formulaic's)
 
     @property
     def n_obs(self) -> int:
@@ -56,6 +70,7 @@ def build_design(
     positive: str | None = None,
     missing: str = "drop",
     from_file: bool = True,
+    budget: MemoryBudget | None = None,
 ) -> Design:
     """Drop incomplete rows, code the outcome as 0/1 and build the design matrix.
 
@@ -73,6 +88,9 @@ def build_design(
         Whether ``frame`` was read from a delimited text file (rows are named by
         their line there) or not: a DataFrame or Parquet (rows are named by their
         index labels; advice is pandas, not the options that read text).
+    budget
+        The memory budget the design matrix and the fit must fit in, checked before
+        the matrix is built (`statreport.checks.check_design_size`); None: the default.
     """
     from .checks import (
         check_design_size,
@@ -104,8 +122,8 @@ def build_design(
         frame, formula.plain_columns & predictors, formula.categorical_columns & predictors,
         from_file=from_file,
     )
-    check_design_size(formula.rhs, frame)
-    X, names, categoricals = _model_matrix(formula, frame)
+    check_design_size(formula.rhs, frame, budget)
+    X, names, categoricals, terms = _model_matrix(formula, frame)
     if not names:
         raise FormulaError(
             f"the formula '{formula.text}' has no terms: no intercept and no predictor; "
@@ -124,6 +142,7 @@ def build_design(
         dropped_by_column=dropped,
         warnings=tuple(warnings),
         negative_class=negative_class,
+        terms=terms,
     )
 
 
@@ -192,6 +211,7 @@ def _plain_dtypes(frame: pd.DataFrame, formula: ParsedFormula) -> pd.DataFrame:
     changed: dict[str, pd.Series] = {}
     for name in sorted(formula.columns):
         original = frame[name]
+        _check_flat(name, original)
         series = _without_arrow(original)
         dtype = series.dtype
         is_outcome = name in formula.outcome_columns
@@ -219,6 +239,32 @@ def _plain_dtypes(frame: pd.DataFrame, formula: ParsedFormula) -> pd.DataFrame:
         if series is not original:
             changed[name] = series
     return frame.assign(**changed) if changed else frame
+
+
+def _check_flat(name: str, series: pd.Series) -> None:
+    """A column of lists, arrays, dicts or sets (a nested Parquet or Arrow column, or
+    objects put in a DataFrame) has no one number or category per row: refuse it."""
+    import pandas as pd
+    import pyarrow as pa
+
+    dtype = series.dtype
+    if isinstance(dtype, pd.ArrowDtype) and pa.types.is_nested(dtype.pyarrow_dtype):
+        kind = f"Arrow type {dtype.pyarrow_dtype}"
+    elif dtype.kind == "O" and pd.api.types.infer_dtype(series, skipna=True).startswith("mixed"):
+        found = next((v for v in series.to_numpy() if isinstance(v, (list, dict, set, np.ndarray))), None)
+        if found is None:
+            return
+        kind = f"a value of type {type(found).__name__}: {_shorten(repr(found))}"
+    else:
+        return
+    raise DataError(
+        f"column '{name}' holds several values per row ({kind}); a model takes one number or "
+        "category per row: flatten it first (e.g. one column per element, or its length)"
+    )
+
+
+def _shorten(text: str, width: int = 40) -> str:
+    return text if len(text) <= width else text[: width - 3] + "..."
 
 
 def _without_arrow(series: pd.Series) -> pd.Series:
@@ -367,7 +413,7 @@ UNDEFINED_TRANSFORM = (
 
 def _model_matrix(
     formula: ParsedFormula, frame: pd.DataFrame
-) -> tuple[np.ndarray, tuple[str, ...], tuple[CategoricalInfo, ...]]:
+) -> tuple[np.ndarray, tuple[str, ...], tuple[CategoricalInfo, ...], tuple[DesignTerm, ...]]:
     from formulaic import model_matrix
 
     try:
@@ -395,7 +441,12 @@ def _model_matrix(
         raise DataError(
             f"design column '{bad}' has infinite values: {UNDEFINED_TRANSFORM}"
         )
-    return X, names, _categoricals(spec, names, frame)
+    terms = tuple(
+        DesignTerm(str(term), tuple(int(j) for j in columns),
+                   frozenset(str(f) for f in term.factors if str(f) != "1"))
+        for term, columns in spec.term_indices.items()
+    )
+    return X, names, _categoricals(spec, names, frame), terms
 
 
 def _namespace(formula: ParsedFormula) -> dict[str, Any]:

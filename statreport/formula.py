@@ -42,21 +42,22 @@ def parse_formula(text: str, *, allow_python: bool = False) -> ParsedFormula:
     outcome_columns, column_order = _columns(text, allow_python=allow_python)
     from formulaic import Formula
 
-    from .formula_safety import check_factors
+    from .formula_safety import check_factors, shown_formula
 
+    shown = shown_formula(text)
     try:
         formula = Formula(text)
         lhs, rhs = formula.lhs, formula.rhs
     except AttributeError as exc:  # a formula with more than two parts
-        raise FormulaError(f"formula '{text}' must have one '~' between outcome and predictors") from exc
-    except Exception as exc:  # formulaic raises its own errors, SyntaxError and others
-        raise FormulaError(f"formula '{text}' does not parse: {clean_message(exc)}") from exc
+        raise FormulaError(f"formula '{shown}' must have one '~' between outcome and predictors") from exc
+    except Exception as exc:  # formulaic raises its own errors, SyntaxError, RecursionError and others
+        raise FormulaError(f"formula '{shown}' does not parse: {clean_message(exc)}") from exc
     if not allow_python:
         check_factors(formula, text)
     outcome_terms = [str(term) for term in lhs]
     if len(outcome_terms) != 1 or outcome_terms[0] == "1":
         raise FormulaError(
-            f"formula '{text}' must have exactly one outcome on the left of '~'; "
+            f"formula '{shown}' must have exactly one outcome on the left of '~'; "
             f"got {len(outcome_terms)} terms"
         )
     return ParsedFormula(
@@ -109,7 +110,7 @@ def _categorical_column(expr: str) -> str | None:
 
     try:
         node = ast.parse(expr, mode="eval").body
-    except SyntaxError:
+    except (SyntaxError, RecursionError, MemoryError):
         return None
     if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "C"):
         return None

@@ -103,9 +103,10 @@ def check_formula(text: str, *, strict: bool = True) -> tuple[tuple[str, ...], t
     the calls in `ALLOWED_CALLS` with their listed keyword arguments. Strings only
     name a level or a column.
     """
+    shown = shown_formula(text)
     for forbidden, name in (("\\", "a backslash"), ("#", "a '#'")):
         if strict and forbidden in text:
-            raise FormulaError(f"formula '{text}' is not allowed: it contains {name}")
+            raise FormulaError(f"formula '{shown}' is not allowed: it contains {name}")
     quoted: list[str] = []
     prefix = f"_q{secrets.token_hex(6)}_"  # cannot collide with a name in the formula
 
@@ -115,8 +116,8 @@ def check_formula(text: str, *, strict: bool = True) -> tuple[tuple[str, ...], t
 
     masked = _BACKTICK.sub(placeholder, " ".join(text.splitlines()))
     if "`" in masked:
-        raise FormulaError(f"formula '{text}' has an unmatched backtick (`)")
-    python = _to_python(masked, text, prefix)
+        raise FormulaError(f"formula '{shown}' has an unmatched backtick (`)")
+    python = _to_python(masked, shown, prefix)
     found: list[tuple[str, ...]] = []
     for side in python:
         try:
@@ -124,12 +125,138 @@ def check_formula(text: str, *, strict: bool = True) -> tuple[tuple[str, ...], t
         except SyntaxError as exc:
             near, hint = _near(side, exc, quoted, prefix), _hint(side, prefix)
             raise FormulaError(
-                f"formula '{text}' is not a valid formula near '{near}'" + (f"; {hint}" if hint else "")
+                f"formula '{shown}' is not a valid formula near '{near}'" + (f"; {hint}" if hint else "")
             ) from exc
-        checker = _Checker(side, text, quoted, strict=strict, prefix=prefix)
-        checker.visit(tree)
+        except (RecursionError, MemoryError) as exc:  # Python's parser gives up on deep nesting
+            raise _too_deep(shown) from exc
+        checker = _Checker(side, shown, quoted, strict=strict, prefix=prefix)
+        try:
+            checker.visit(tree)
+        except RecursionError as exc:
+            raise _too_deep(shown) from exc
         found.append(tuple(checker.columns))
+        try:
+            terms = term_count(tree.body)
+        except RecursionError as exc:
+            raise _too_deep(shown) from exc
+        if terms > MAX_TERMS:
+            raise FormulaError(
+                f"formula '{shown}' expands to {'more than 10**18' if terms >= 10**18 else f'{terms:,}'} "
+                f"terms, more than the {MAX_TERMS:,} a model here can take: a product such as a*b*c*d "
+                "(or (a+b+c)**3) makes every interaction of its factors; write the interactions you "
+                "mean, e.g. a + b + a:b"
+            )
     return found[0], tuple(dict.fromkeys(found[0] + found[1]))
+
+
+#: Most terms a formula may expand to (``a*b*c`` is 7); formulaic takes seconds per thousands.
+MAX_TERMS = 5_000
+#: Longest formula shown whole in a message; a longer one is shown by its ends.
+SHOWN_FORMULA = 200
+
+
+def shown_formula(text: str) -> str:
+    """The formula as a message shows it: whole, or its start and end when it is long."""
+    text = " ".join(text.split()) if len(text) > SHOWN_FORMULA else text
+    if len(text) <= SHOWN_FORMULA:
+        return text
+    return f"{text[: SHOWN_FORMULA - 60]} ... {text[-50:]}"
+
+
+def _too_deep(shown: str) -> FormulaError:
+    return FormulaError(
+        f"formula '{shown}' is nested too deeply or chains too many terms for Python's parser "
+        "(a few thousand); write it with fewer terms or fewer levels of parentheses"
+    )
+
+
+def term_count(node: ast.AST) -> int:
+    """How many terms one side of a formula expands to, at most (without formulaic): ``a + b``
+    adds, ``a:b`` multiplies, ``a*b`` is both, ``a/b`` is a plus a:b, ``(a+b+c)**k``
+    every product of up to k of the terms; a call, name or number is one. Saturates at 10**18."""
+    cap = 10**18
+    if isinstance(node, ast.BinOp):
+        chain = [node]  # a + b - c ... nests to the left: walk it without recursion
+        while isinstance(chain[-1].left, ast.BinOp):
+            chain.append(chain[-1].left)  # type: ignore[arg-type]
+        count = term_count(chain[-1].left)
+        for item in reversed(chain):
+            count = _combine(item, count, item.right)
+        return min(count, cap)
+    if isinstance(node, ast.UnaryOp):
+        return term_count(node.operand)
+    return 1
+
+
+def _combine(node: ast.BinOp, left: int, right_node: ast.AST) -> int:
+    import math
+
+    cap = 10**18
+    if isinstance(node.op, ast.Pow):
+        power = constant_value(right_node)
+        if power is None or power < 1:
+            return left
+        top = int(min(power, left))
+        return min(sum(math.comb(left, i) for i in range(1, min(top, 64) + 1)) if top <= 64 else cap, cap)
+    right = term_count(right_node)
+    if isinstance(node.op, ast.Add):
+        return min(left + right, cap)
+    if isinstance(node.op, ast.Sub):
+        return left
+    if isinstance(node.op, ast.BitAnd):  # ':'
+        return min(left * right, cap)
+    if isinstance(node.op, ast.Mult):
+        return min(left + right + left * right, cap)
+    if isinstance(node.op, ast.Div):
+        return min(left + right, cap)
+    return min(left + right, cap)
+
+
+#: Results beyond this are "too many" (an infinity): no design has that many columns.
+_LARGEST = float(2**64)
+
+
+def constant_value(node: ast.AST) -> float | None:
+    """The value of constant arithmetic (``2*100000``, ``1+20000``, ``10**6``), evaluated
+    safely from the ``ast``: numbers and ``+ - * / // % **`` only, never ``eval``; a result
+    beyond 2**64 is infinity. None for anything else (a name, a call, a string)."""
+    import math
+    import operator
+
+    operators: dict[type, Callable[[float, float], float]] = {
+        ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul,
+        ast.Div: operator.truediv, ast.FloorDiv: operator.floordiv, ast.Mod: operator.mod,
+        ast.Pow: operator.pow,
+    }
+
+    def value(item: ast.AST, depth: int) -> float | None:
+        if depth > 100:  # deeper arithmetic than any df or degree: no number
+            return None
+        if isinstance(item, ast.Constant):
+            number = item.value
+            if isinstance(number, bool) or not isinstance(number, (int, float)):
+                return None
+            return float(number) if abs(number) < _LARGEST else math.copysign(math.inf, number)
+        if isinstance(item, ast.UnaryOp) and isinstance(item.op, (ast.UAdd, ast.USub)):
+            inner = value(item.operand, depth + 1)
+            return None if inner is None else (inner if isinstance(item.op, ast.UAdd) else -inner)
+        if isinstance(item, ast.BinOp) and type(item.op) in operators:
+            left, right = value(item.left, depth + 1), value(item.right, depth + 1)
+            if left is None or right is None:
+                return None
+            if isinstance(item.op, ast.Pow) and abs(left) > 1 and right > 0 and (
+                    right * math.log2(abs(left)) > 64):
+                return math.inf
+            try:
+                result = operators[type(item.op)](left, right)
+            except (ArithmeticError, ValueError):
+                return None
+            if isinstance(result, complex) or math.isnan(result):
+                return None
+            return result if abs(result) < _LARGEST else math.copysign(math.inf, result)
+        return None
+
+    return value(node, 0)
 
 
 def _to_python(masked: str, original: str, prefix: str) -> list[str]:
@@ -251,10 +378,17 @@ class _Checker(ast.NodeVisitor):
         self.reject(node, "attribute access")  # (permissive mode: a module, not a column)
 
     def visit_BinOp(self, node: ast.BinOp) -> None:
-        if not isinstance(node.op, _BINARY):
-            self.reject(node, f"the operator '{_op_symbol(node.op)}'")
-        self.visit(node.left)
-        self.visit(node.right)
+        # a + b + c ... nests to the left, as deep as the formula is long: walk that
+        # chain without recursion, checking in the order the recursion would
+        chain = [node]
+        while isinstance(chain[-1].left, ast.BinOp):
+            chain.append(chain[-1].left)  # type: ignore[arg-type]
+        for item in chain:
+            if not isinstance(item.op, _BINARY):
+                self.reject(item, f"the operator '{_op_symbol(item.op)}'")
+        self.visit(chain[-1].left)
+        for item in reversed(chain):
+            self.visit(item.right)
 
     def visit_UnaryOp(self, node: ast.UnaryOp) -> None:
         if not isinstance(node.op, _UNARY):
@@ -352,8 +486,12 @@ def check_factors(formula: object, text: str) -> None:
                 if factor.eval_method.name != "PYTHON":
                     continue
                 expr = str(factor.expr)
+                shown = shown_formula(text)
                 try:
                     tree = ast.parse(expr, mode="eval")
+                    _Checker(expr, shown, [], strict=True).visit(tree)
                 except SyntaxError as exc:
-                    raise FormulaError(f"formula '{text}' is not allowed: cannot check '{expr}'") from exc
-                _Checker(expr, text, [], strict=True).visit(tree)
+                    raise FormulaError(f"formula '{shown}' is not allowed: cannot check "
+                                       f"'{shown_formula(expr)}'") from exc
+                except (RecursionError, MemoryError) as exc:
+                    raise _too_deep(shown) from exc

@@ -184,7 +184,36 @@ class Text:
     def check(self, keyword: str, value: object) -> str:
         if not isinstance(value, (str, *self.also)):
             raise _type_error(keyword, self.allowed, value)
-        return str(value)
+        text = str(value)
+        try:  # a lone surrogate (bytes that were not UTF-8 on a command line) cannot be written out
+            text.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            raise _value_error(keyword, f"text that can be written as UTF-8 (character {exc.start + 1} "
+                               "is half of a surrogate pair)", value) from None
+        return text
+
+    def parse(self, text: str) -> str:
+        return text
+
+
+@dataclass(frozen=True)
+class MemorySize:
+    """Bytes: a whole number, or a size with its unit ("4GB" is 10**9 bytes a GB, "4GiB" or "4G" 2**30)."""
+
+    allowed: str = "a size such as '4GB', '500MB' or '2GiB', or a whole number of bytes, above 0"
+
+    def check(self, keyword: str, value: object) -> int:
+        from .budget import parse_size
+
+        if not (_is_int(value) or isinstance(value, str)):
+            raise _type_error(keyword, self.allowed, value)
+        try:
+            size = parse_size(value) if isinstance(value, str) else int(value)  # type: ignore[call-overload]
+        except ValueError:
+            raise _value_error(keyword, self.allowed, value) from None
+        if size <= 0:
+            raise _value_error(keyword, self.allowed, value)
+        return size
 
     def parse(self, text: str) -> str:
         return text
@@ -384,6 +413,10 @@ OPTIONS: tuple[Option, ...] = (
            help="use the alpha with the smallest CV deviance (default) or the largest within one SE"),
     Option("refit", ("--refit",), Switch(), False, group=PENALIZED, estimator="penalized",
            help="also refit without penalty on the selected terms (shown under a post-selection warning)"),
+    Option("max_memory", ("--max-memory",), MemorySize(), None, metavar="SIZE",
+           help="memory budget for the data, the design matrix and the fit, e.g. 4GB or 500MB "
+           "(default: half of the memory available); a file, design or fit that would need more "
+           "stops before the memory is spent (exit 3 for data, 4 for the fit)"),
     Option("allow_python_formula", ("--allow-python-formula",), Switch(), False,
            help="let formula terms run arbitrary Python (e.g. a function of your own; log, exp, sqrt, "
            "bs and the other transforms need no flag). UNSAFE for formulas from untrusted sources"),

@@ -101,6 +101,9 @@ class Capabilities:
         Whether the estimates have a valid sampling covariance (standard errors shown).
     shrunk : bool
         Estimates are shrunk toward zero on purpose (a penalty).
+    term_tests : bool
+        Whether each term can be tested by refitting without it (likelihood-ratio tests
+        that keep their meaning: maximum likelihood).
     """
 
     intervals: str = "wald"
@@ -109,6 +112,7 @@ class Capabilities:
     information_criteria: bool = True
     standard_errors: bool = True
     shrunk: bool = False
+    term_tests: bool = True
 
     @property
     def inferential(self) -> bool:
@@ -211,6 +215,20 @@ class Coefficient:
     or_ci_low: float
     or_ci_high: float
     separated: bool = False  # estimate diverges (quasi-separation): no valid inference
+
+
+@dataclass(frozen=True)
+class TermTest:
+    """A likelihood-ratio test of one term of the formula (all its columns at once), type II:
+    the models compared leave out every term that contains it (``marginal_to``)."""
+
+    term: str
+    columns: tuple[str, ...]  # its design columns
+    df: int
+    lr_chi2: float
+    lr_p_value: float
+    marginal_to: tuple[str, ...] = ()  # the terms that contain it, left out of both models
+    note: str = ""  # why the test has no value, when it has none
 
 
 @dataclass(frozen=True)
@@ -325,6 +343,7 @@ class ResultData:
     date: str | None = None
     figures: FigureData | None = field(default=None, repr=False)
     method_details: Any = None
+    terms: tuple[TermTest, ...] = ()  # one test per term (empty when not computed)
 
     def __repr__(self) -> str:
         """One screenful: what was fitted and whether to trust it (the tables are

@@ -704,3 +704,162 @@ def test_parquet_rows_are_not_lines_and_text_options_are_not_advised(tmp_path, c
     from statreport.options import for_command_line, option
 
     assert for_command_line(option("--positive", "O'Brien")) == "--positive 'O'\"'\"'Brien'"  # pasteable
+
+
+# --- hostile input: a documented exit, one line, and memory bounded before it is spent ------------
+# (issue 24). Each case runs `python -m statreport` in a process of its own and measures its peak
+# resident memory: a budget given with --max-memory, plus the program's own (budget.MARGIN).
+
+
+def _hostile_files(tmp_path: Path) -> dict[str, Path]:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+    from test_budget import gzip_bomb
+
+    rng = np.random.default_rng(24)
+    n = 60
+    x, y = rng.normal(size=n).round(3), (np.arange(n) * 7 % 3 == 0).astype(int)
+    lines = [f"{a},{b}" for a, b in zip(x, y, strict=True)]
+    files = {
+        "cr.csv": write(tmp_path, "cr.csv", "x,y\r" + "\r".join(lines) + "\r"),
+        "lf.csv": write(tmp_path, "lf.csv", "x,y\n" + "\n".join(lines) + "\n"),
+        "nul.csv": write(tmp_path, "nul.csv", ("x,y\n" + "\n".join(lines) + "\n").replace("\n", "\x00\n", 3)
+                         .replace("x,y\x00", "x,y")),
+        "nulhead.csv": write(tmp_path, "nulhead.csv", "x\x00,\x00y\n" + "\n".join(lines) + "\n"),
+        "bomb.csv.gz": gzip_bomb(tmp_path / "bomb.csv.gz", 400 * 10**6),
+        "row.csv": write(tmp_path, "row.csv", "x,y\n" + "\n".join(lines) + "\n1," + "1" * 20_000_000 + "\n"),
+    }
+    pq.write_table(pa.table({"x": x, "y": y, "l": pa.array([[1, 2]] * n), "s": pa.array([{"a": 1}] * n),
+                             "m": pa.array([[("k", 1)]] * n, type=pa.map_(pa.string(), pa.int64()))}),
+                   tmp_path / "nested.parquet")
+    files["nested.parquet"] = tmp_path / "nested.parquet"
+    big = 50_000  # 25,000 levels, each on two rows
+    pd.DataFrame({"y": np.arange(big) % 2, "x": rng.normal(size=big).round(3),
+                  "id": [f"id{i % 25_000}" for i in range(big)]}).to_csv(tmp_path / "ids.csv", index=False)
+    files["ids.csv"] = tmp_path / "ids.csv"
+    pd.DataFrame({"y": np.arange(30_000) % 2, "x": rng.normal(size=30_000).round(3)}).to_csv(
+        tmp_path / "x.csv", index=False)
+    files["x.csv"] = tmp_path / "x.csv"
+    return files
+
+
+HOSTILE = [  # name, formula, file, extra arguments, exit code, words in the message
+    ("NUL bytes in a field", "y ~ x", "nul.csv", (), 3, "has a NUL byte (\\x00) on data row 1"),
+    ("NUL bytes in the header (UTF-16?)", "y ~ x", "nulhead.csv", (), 3, "--encoding utf-16"),
+    ("nested Parquet list in C()", "y ~ x + C(l)", "nested.parquet", (), 3, "column 'l' of 'nested.parquet' "
+     "holds lists"),
+    ("nested Parquet list as a number", "y ~ x + l", "nested.parquet", (), 3, "holds lists"),
+    ("nested Parquet struct", "y ~ s", "nested.parquet", (), 3, "holds records"),
+    ("nested Parquet map in C()", "y ~ C(m)", "nested.parquet", (), 3, "holds maps"),
+    ("seed below 0", "y ~ x", "lf.csv", ("--penalty", "l1", "--alpha", "cv", "--seed=-1"), 2, "--seed"),
+    ("seed above 2**32 - 1", "y ~ x", "lf.csv", ("--penalty", "l1", "--alpha", "cv", "--seed", str(2**32)), 2,
+     "from 0 to 4294967295"),
+    ("a chain of 5,000 terms", "y ~ " + " + ".join(["x"] * 5000), "lf.csv", (), 2, "nested too deeply"),
+    ("5,000 nested signs", "y ~ " + "-" * 5000 + "x", "lf.csv", (), 2, "nested too deeply"),
+    ("a tower of 3,000 powers", "y ~ x" + "**x" * 3000, "lf.csv", (), 2, "nested too deeply"),
+    ("a product of 40 factors", "y ~ " + "*".join(f"x{i}" for i in range(40)), "lf.csv", (), 2,
+     "expands to 1,099,511,627,775 terms"),
+    ("a gzip bomb under a small budget", "y ~ x + z", "bomb.csv.gz", ("--max-memory", "64MB"), 3,
+     "reading 'bomb.csv.gz' stopped at"),
+    ("one enormous row", "y ~ x", "row.csv", ("--max-memory", "64MB"), 3, "has a line longer than 1 MiB"),
+    ("25,000 levels in Q()", 'y ~ x + Q("id")', "ids.csv", ("--max-memory", "500MB"), 3,
+     "the design matrix would need about 10 GB (50,000 rows x 25,002 columns; term 'Q('id')' alone makes "
+     "25,000 columns)"),
+    ("25,000 levels as a text column", "y ~ id", "ids.csv", ("--max-memory", "500MB"), 3, "term 'id' alone"),
+    ("bs(x, df=2*100000)", "y ~ bs(x, df=2*100000)", "x.csv", ("--max-memory", "200MB"), 3,
+     "30,000 complete row(s) for at least 200,001 parameters"),
+    ("poly(x, degree=1+20000)", "y ~ poly(x, degree=1+20000)", "x.csv", ("--max-memory", "200MB"), 3,
+     "the design matrix would need about 4.8 GB (30,000 rows x 20,002 columns"),
+    ("a lone surrogate in the title", "y ~ x", "lf.csv", ("--title", b"a\xed\xb2\x80b"), 2,
+     "--title must be text that can be written as UTF-8"),
+]
+
+
+@pytest.fixture(scope="module")
+def hostile_files(tmp_path_factory) -> dict[str, Path]:
+    return _hostile_files(tmp_path_factory.mktemp("hostile"))
+
+
+@pytest.mark.parametrize(("name", "formula", "data", "extra", "expected", "words"), HOSTILE,
+                         ids=[case[0] for case in HOSTILE])
+def test_hostile_input_ends_in_its_documented_exit_within_the_budget(
+        name, formula, data, extra, expected, words, hostile_files, tmp_path):
+    from test_budget import assert_one_clean_line, measured_cli
+
+    from statreport.budget import MARGIN, format_size
+
+    out = tmp_path / "r.json"
+    code, err, peak = measured_cli("fit", formula, str(hostile_files[data]), "-o", str(out), *extra)
+    assert_one_clean_line(code, err, expected)
+    assert words in err, err
+    assert not out.exists()
+    given = extra[extra.index("--max-memory") + 1] if "--max-memory" in extra else "0MB"
+    budget = int(str(given).removesuffix("MB")) * 10**6
+    assert peak < budget + MARGIN, f"{name}: peak {format_size(peak)}"
+
+
+def test_old_mac_line_endings_read_as_the_same_data(hostile_files):
+    import statreport
+
+    with statreport_warnings_only():
+        cr = statreport.fit("y ~ x", hostile_files["cr.csv"])
+        lf = statreport.fit("y ~ x", hostile_files["lf.csv"])
+    assert cr.coefficients.equals(lf.coefficients) and cr.fit.n_obs == 60
+
+
+def test_nested_dataframe_columns_are_data_errors():
+    import pyarrow as pa
+
+    import statreport
+
+    n = 20
+    frame = pd.DataFrame({"x": np.arange(n) / n, "y": np.arange(n) % 2})
+    frame["l"], frame["d"], frame["a"] = [[1, 2]] * n, [{"a": 1}] * n, [np.ones(2)] * n
+    frame["arrow"] = pd.Series([[1, 2]] * n, dtype=pd.ArrowDtype(pa.list_(pa.int64())))
+    for formula, words in (("y ~ x + l", "(a value of type list: [1, 2])"),
+                           ("y ~ C(d)", "(a value of type dict: {'a': 1})"),
+                           ("y ~ a", "(a value of type ndarray: array([1., 1.]))"),
+                           ("y ~ C(arrow)", "(Arrow type list<item: int64>)")):
+        with pytest.raises(statreport.DataError, match="holds several values per row") as info:
+            statreport.fit(formula, frame)
+        assert words in str(info.value)
+
+
+@pytest.mark.parametrize(("keyword", "value", "words"), [
+    ("folds", "5", "folds must be an integer of at least 2; got '5' (a str)"),
+    ("l1_ratio", "0.5", "l1_ratio must be a number strictly between 0 and 1; got '0.5' (a str)"),
+    ("threshold", "0.5", "threshold must be a number strictly between 0 and 1; got '0.5' (a str)"),
+    ("seed", 1.0, "seed must be an integer from 0 to 4294967295; got 1.0 (a float)"),
+    ("max_memory", 1.5e9, "max_memory must be a size such as '4GB'"),
+    ("title", b"report", "title must be text (a str); got b'report' (a bytes)"),
+])
+def test_library_keywords_of_the_wrong_type_are_option_type_errors_up_front(keyword, value, words, tmp_path):
+    import statreport
+
+    extra = {"penalty": "elasticnet", "alpha": 0.1} if keyword in ("folds", "l1_ratio", "seed") else {}
+    with pytest.raises(TypeError) as info:  # before the (missing) data file is looked at
+        statreport.fit("y ~ x", tmp_path / "missing.csv", **{keyword: value}, **extra)
+    assert isinstance(info.value, statreport.errors.OptionTypeError) and words in str(info.value)
+
+
+@pytest.mark.parametrize("seed", [-1, 2**32])
+def test_a_seed_out_of_range_is_a_usage_error_up_front(seed, tmp_path):
+    import statreport
+
+    with pytest.raises(statreport.UsageError, match="seed must be an integer from 0 to 4294967295"):
+        statreport.fit("y ~ x", tmp_path / "missing.csv", penalty="l1", alpha="cv", seed=seed)
+
+
+def test_a_lone_surrogate_in_the_title_is_refused_before_the_fit(tmp_path):
+    import statreport
+
+    with pytest.raises(statreport.UsageError, match="title must be text that can be written as UTF-8"):
+        statreport.fit("y ~ x", tmp_path / "missing.csv", title="Report \udc80")
+
+
+def test_a_long_formula_of_real_columns_is_checked_without_recursion(tmp_path, capsys):
+    names = [f"x{i}" for i in range(1500)]
+    rows = "".join(",".join(["1"] * 1500 + [str(y)]) + "\n" for y in (0, 1))
+    data = write(tmp_path, "w.csv", ",".join([*names, "y"]) + "\n" + rows)
+    code, err = run(tmp_path, capsys, "y ~ " + " + ".join(names), data)
+    assert code == 3 and "2 complete row(s) for at least 1,501 parameters" in err, err

@@ -15,6 +15,8 @@ from ..estimate import Estimate, SklearnRefit
 from ..result import Capabilities
 
 if TYPE_CHECKING:  # pragma: no cover
+    import numpy as np
+
     from ..design import Design
     from ..progress import Stages
 
@@ -50,6 +52,14 @@ class Estimator(Protocol):
     def refit(self, design: Design, estimate: Estimate | None) -> SklearnRefit:
         """The cross-check's independent refit (scikit-learn) of the same model;
         ``estimate`` is None unless ``refit_needs_estimate``."""
+        ...
+
+    def submodel_log_likelihood(
+        self, design: Design, columns: tuple[int, ...], full: np.ndarray
+    ) -> float | None:
+        """The log-likelihood of the same model on ``columns`` of the design (the tests of
+        terms refit without each term; ``full`` are the full model's estimates, a start),
+        or None if it cannot be fitted; needed only when ``capabilities.term_tests``."""
         ...
 
     def check(self, design: Design) -> None:

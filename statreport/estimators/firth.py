@@ -713,6 +713,7 @@ class Firth(WithoutOptions):
     label: ClassVar[str] = "Firth's penalized likelihood (bias-reduced; Jeffreys prior)"
     capabilities: ClassVar[Capabilities] = Capabilities(
         intervals="profile", tests="lr", model_test=True, information_criteria=False,
+        term_tests=False,  # a term's penalized LR test keeps the full model's penalty: not yet
     )
     tolerances: ClassVar[tuple[float, float]] = (1e-6, 1e-4)
     refit_needs_estimate: ClassVar[bool] = True  # the augmented data's weights are the hat values

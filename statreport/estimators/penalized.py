@@ -132,7 +132,7 @@ class Penalized:
     name: ClassVar[str] = "penalized"
     capabilities: ClassVar[Capabilities] = Capabilities(
         intervals="none", tests="none", model_test=False, information_criteria=False,
-        standard_errors=False, shrunk=True,
+        standard_errors=False, shrunk=True, term_tests=False,
     )
     tolerances: ClassVar[tuple[float, float]] = (1e-5, 1e-4)
     refit_needs_estimate: ClassVar[bool] = False

@@ -13,7 +13,18 @@ from collections.abc import Callable
 
 from ...result import ResultData
 from ..document import Document, Section, text
-from . import classification, coefficients, crosscheck, firth, header, model, model_fit, penalty, provenance
+from . import (
+    classification,
+    coefficients,
+    crosscheck,
+    firth,
+    header,
+    model,
+    model_fit,
+    penalty,
+    provenance,
+    terms,
+)
 
 #: Every section, in the order the report shows them.
 SECTIONS: tuple[Callable[[ResultData], Section], ...] = (
@@ -24,6 +35,7 @@ SECTIONS: tuple[Callable[[ResultData], Section], ...] = (
     penalty.build_refit,
     firth.build,
     model_fit.build,
+    terms.build,
     classification.build,
     crosscheck.build,
     provenance.build,
