@@ -123,7 +123,15 @@ def build_design(
         from_file=from_file,
     )
     check_design_size(formula.rhs, frame, budget)
-    X, names, categoricals, terms = _model_matrix(formula, frame)
+    X, names, categoricals, terms, outside = _model_matrix(formula, frame)
+    if outside is not None:  # levels that C(x, levels=[...]) leaves out: missing, not the reference
+        keep, counts, found = outside
+        X, y = np.asfortranarray(X[keep]), y[keep]
+        if not len(y):
+            raise DataError("no rows left: every row has a level that the formula's levels=[...] leaves out; "
+                            + "; ".join(w.message for w in found))
+        dropped = _add_counts(dropped, counts)
+        warnings += found
     if not names:
         raise FormulaError(
             f"the formula '{formula.text}' has no terms: no intercept and no predictor; "
@@ -413,7 +421,8 @@ UNDEFINED_TRANSFORM = (
 
 def _model_matrix(
     formula: ParsedFormula, frame: pd.DataFrame
-) -> tuple[np.ndarray, tuple[str, ...], tuple[CategoricalInfo, ...], tuple[DesignTerm, ...]]:
+) -> tuple[np.ndarray, tuple[str, ...], tuple[CategoricalInfo, ...], tuple[DesignTerm, ...],
+           tuple[np.ndarray, dict[str, int], list[ReportWarning]] | None]:
     from formulaic import model_matrix
 
     try:
@@ -446,7 +455,61 @@ def _model_matrix(
                    frozenset(str(f) for f in term.factors if str(f) != "1"))
         for term, columns in spec.term_indices.items()
     )
-    return X, names, _categoricals(spec, names, frame), terms
+    return X, names, _categoricals(spec, names, frame), terms, _levels_left_out(spec, frame)
+
+
+def _levels_left_out(
+    spec: Any, frame: pd.DataFrame
+) -> tuple[np.ndarray, dict[str, int], list[ReportWarning]] | None:
+    """Rows whose value of a categorical is not among the levels its term names
+    (``C(g, levels=['a', 'b'])`` with ``g == 'c'``): formulaic codes them as the reference
+    level, all their dummies 0. They are missing values instead: the rows to keep, the
+    count per column, and a warning per categorical; None when every row has a named level."""
+    keep = np.ones(len(frame), dtype=bool)
+    counts: dict[str, int] = {}
+    found: list[ReportWarning] = []
+    for factor, state in spec.factor_contrasts.items():
+        term = str(getattr(factor, "expr", factor))
+        variable = _variable_of(term, frame)
+        if variable is None:
+            continue
+        values = frame[variable]
+        levels = list(state.levels)
+        inside = values.isin(levels).to_numpy()
+        if inside.all():
+            continue
+        if values.astype(str).isin([str(level) for level in levels]).to_numpy().all():
+            continue  # the same levels, spelt as text (a number column in C())
+        left_out = values[~inside]
+        shown = ", ".join(repr(str(v)) for v in sorted(left_out.astype(str).unique())[:5])
+        counts[variable] = counts.get(variable, 0) + int((~inside).sum())
+        keep &= inside
+        found.append(ReportWarning(
+            "levels_left_out",
+            f"{int((~inside).sum())} rows have a value of '{variable}' ({shown}) that {term} does not "
+            "list among its levels; they are dropped as missing (counted under that column), not "
+            "coded as the reference level: add the value to levels=[...] to keep them",
+        ))
+    return (keep, counts, found) if found else None
+
+
+def _variable_of(term: str, frame: pd.DataFrame) -> str | None:
+    """The data column behind a categorical term (``g`` for ``C(g, levels=[...])``), if it is one."""
+    if term in frame.columns:
+        return term
+    if term.startswith("C(") and term.endswith(")"):
+        name = term[2:-1].split(",", 1)[0].strip()
+        if name in frame.columns:
+            return name
+    return None
+
+
+def _add_counts(dropped: tuple[tuple[str, int], ...], counts: dict[str, int]) -> tuple[tuple[str, int], ...]:
+    """The missing-value counts per column with ``counts`` added."""
+    merged = dict(dropped)
+    for column, count in counts.items():
+        merged[column] = merged.get(column, 0) + count
+    return tuple(merged.items())
 
 
 def _namespace(formula: ParsedFormula) -> dict[str, Any]:

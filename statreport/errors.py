@@ -120,6 +120,7 @@ WARNING_CLASSES: dict[str, type[StatReportWarning]] = {
     "numerical": NumericalWarning,
     "crosscheck_failed": CrossCheckWarning,
     "rows_dropped": DataWarning,
+    "levels_left_out": DataWarning,
     "sparse_levels": DataWarning,
     "sparse_reference": DataWarning,
     "missing_code_as_level": DataWarning,

@@ -256,3 +256,23 @@ def test_missing_values_are_listed_outcome_first_then_as_the_formula_names_the_c
     # function names and quoted levels are not columns' first uses
     assert parse_formula("y ~ C(g, Treatment('z')) + x + z").column_order == ("y", "g", "x", "z")
     assert parse_formula("y ~ log(x) + z + log").column_order == ("y", "x", "z", "log")
+
+
+def test_a_level_that_levels_leaves_out_is_missing_not_the_reference():
+    """`C(g, levels=['a', 'b'])` with rows of g == 'c': formulaic would code them as the
+    reference (every dummy 0) and move the intercept; they are dropped and counted instead,
+    and the fit is statsmodels' on the rows with a listed level."""
+    import statsmodels.formula.api as smf
+
+    rng = np.random.default_rng(1)
+    frame = pd.DataFrame({"g": rng.choice(["a", "b", "c"], 300), "x": rng.normal(size=300)})
+    frame["y"] = (rng.random(300) < np.where(frame["g"] == "c", 0.8, 0.3)).astype(int)
+    with pytest.warns(statreport.StatReportWarning) as caught:
+        result = statreport.fit("y ~ C(g, levels=['a', 'b']) + x", frame)
+    assert any("[levels_left_out]" in str(w.message) for w in caught)
+    listed = frame[frame["g"] != "c"]
+    assert result.data.n_obs == len(listed) and dict(result.data.dropped_by_column)["g"] == 300 - len(listed)
+    theirs = smf.logit("y ~ C(g) + x", listed).fit(disp=False)
+    np.testing.assert_allclose(result.coefficients["estimate"].to_numpy(), theirs.params.to_numpy(),
+                               rtol=1e-8)
+    assert "does not list among its levels" in result.to_html()
