@@ -360,8 +360,9 @@ def _assemble_warnings(
         found.append(
             ReportWarning(
                 "no_intercept",
-                "the model has no intercept; the likelihood-ratio test and pseudo-R-squared "
-                "compare it with an intercept-only model, which is not nested in it",
+                "the model has no intercept: its null model, which the likelihood-ratio test "
+                "and the pseudo-R-squared compare it with, is the model in which every "
+                "probability is 1/2 (as R's glm), not the intercept-only model",
             )
         )
     return tuple(found)

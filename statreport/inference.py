@@ -86,9 +86,14 @@ def inference_valid(estimate: Estimate) -> bool:
     return estimate.converged and (estimate.cov is not None or estimate.intervals is not None)
 
 
-def null_log_likelihood(y: np.ndarray) -> float:
-    """Log-likelihood of the intercept-only model, in closed form."""
+def null_log_likelihood(y: np.ndarray, *, has_intercept: bool = True) -> float:
+    """Log-likelihood of the null model, in closed form: the intercept-only model (its
+    estimate is the event rate), or, for a model without an intercept, the model with
+    no parameter at all, every probability 1/2 (R's glm null model then), in which the
+    model is nested."""
     n = y.shape[0]
+    if not has_intercept:
+        return -n * math.log(2.0)
     events = float(y.sum())
     rate = events / n
     total = 0.0
@@ -117,7 +122,7 @@ def fit_statistics(
     k = int(estimate.params.shape[0])
     df_model = k - int(has_intercept)
     ll = estimate.log_likelihood
-    ll_null = null_log_likelihood(y)
+    ll_null = null_log_likelihood(y, has_intercept=has_intercept)
     llr = 2.0 * (ll - ll_null)
     # with estimates at infinity (quasi-separation) the log-likelihood is a supremum
     # and the chi-square reference of the LR test, which assumes finite estimates, fails

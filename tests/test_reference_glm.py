@@ -170,3 +170,23 @@ def test_quasi_separation_gives_the_other_terms_their_limits_as_r_computes_them(
     # a supremum, with terms at infinity: no chi-square p-value for the LR test
     assert math.isnan(result.fit.llr_p_value) and result.fit.llr > 0
     assert "the LR test has no p-value: its chi-square reference assumes finite estimates" in result.to_html()
+
+
+def test_a_model_without_an_intercept_is_tested_against_rs_null_model():
+    """R's glm: without an intercept the null model has no parameter (p = 1/2), the model is
+    nested in it, and the LR test has as many df as coefficients (reference from R)."""
+    import warnings
+
+    reference = json.loads((GLM_REFERENCE / "no_intercept" / "challenger_no_intercept.json").read_text())
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", statreport.StatReportWarning)
+        result = statreport.fit(reference["formula"], REPO / reference["data"])
+    f, r2 = result.fit, result.pseudo_r2
+    assert result.coefficient_rows[0].estimate == pytest.approx(reference["estimate"], rel=1e-6)
+    assert result.coefficient_rows[0].std_error == pytest.approx(reference["std_error"], rel=1e-6)
+    for ours, key in ((f.log_likelihood, "log_likelihood"), (f.ll_null, "ll_null"),
+                      (f.null_deviance, "null_deviance"), (f.llr, "llr"), (f.llr_p_value, "llr_p_value"),
+                      (r2.mcfadden, "mcfadden"), (r2.cox_snell, "cox_snell"), (r2.nagelkerke, "nagelkerke")):
+        assert ours == pytest.approx(reference[key], rel=1e-6), key
+    assert f.df_model == reference["df_model"]
+    assert "every probability 1/2" in result.to_html()

@@ -22,6 +22,7 @@ LR_TEST_COLUMNS: dict[str, str] = {
 FIT_STATISTICS: dict[str, str] = {
     "log_likelihood": "Log-likelihood",
     "ll_null": "Log-likelihood, intercept only",
+    "ll_null_no_intercept": "Log-likelihood, null model (p = 1/2)",
     "llr": "LR chi-square",
     "llr_p_value": "LR test p-value",
     "aic": "AIC",

@@ -14,8 +14,9 @@ from ..document import Grid, Note, Row, Section, Table, cell, number, strong, te
 def build(result: ResultData) -> Section:
     f, inference = result.fit, result.inference
     names = labels.FIT_STATISTICS
+    null = names["ll_null"] if result.model.has_intercept else names["ll_null_no_intercept"]
     rows = [_row(names["log_likelihood"], formatting.number(f.log_likelihood, 3)),
-            _row(names["ll_null"], formatting.number(f.ll_null, 3))]
+            _row(null, formatting.number(f.ll_null, 3))]
     if inference.model_test:
         own = f.llr_kind.replace("likelihood-ratio", "").strip().capitalize()  # "Penalized"
         rows += [_row(f"{own} {names['llr']} ({f.df_model} df)".strip(), formatting.number(f.llr, 3)),
@@ -65,7 +66,9 @@ def _note(result: ResultData) -> Note:
                  "intercept-only model fitted the same way. AIC and BIC are not shown: they assume "
                  "maximum-likelihood estimates."]
     else:
-        parts = ["The likelihood-ratio test compares the model with the intercept-only model. BIC uses "
+        null = ("the intercept-only model" if result.model.has_intercept else
+                "the null model, every probability 1/2 (the model has no intercept; as R's glm)")
+        parts = [f"The likelihood-ratio test compares the model with {null}. BIC uses "
                  f"log(n) with n = {formatting.integer(f.n_obs)}."]
     if result.model.probabilities:
         parts.append(" Tjur's R\u00b2 uses the report's predicted probabilities "
