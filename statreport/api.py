@@ -263,7 +263,7 @@ def run(
         crosscheck=crosscheck,
         ci_level=ci_level,
         inference=estimator.capabilities,
-        warnings=_assemble_warnings(design, estimate, crosscheck),
+        warnings=_assemble_warnings(design, estimate, crosscheck) + _collinearity(terms),
         versions=_versions(crosscheck.version),
         title=options["title"],
         date=_report_date(options["date"]),
@@ -320,13 +320,32 @@ def _term_tests(
         return ()
     with stage("testing terms"):
         return term_tests(design, estimate.log_likelihood,
-                          lambda columns: estimator.submodel_log_likelihood(design, columns, estimate.params))
+                          lambda columns: estimator.submodel_log_likelihood(design, columns, estimate.params),
+                          cov=estimate.cov)
 
 
 #: What the fit imports while the data are read (pandas and scipy.stats are most of it),
 #: where the execution reads and imports at once. scikit-learn is not among them: a
 #: large refit imports it in its own forked process, and a small one here when needed.
 ESTIMATION_MODULES = ("pandas", "scipy.stats", "formulaic", "statsmodels.discrete.discrete_model")
+
+
+def _collinearity(terms: tuple[TermTest, ...]) -> tuple[ReportWarning, ...]:
+    """A warning naming the terms whose generalized VIF passes the usual threshold."""
+    from .terms import COLLINEAR_VIF, shares_a_variable
+
+    # x and I(x**2) are collinear by construction (the section says to centre x): no warning
+    inflated = [t for t in terms if t.gvif_df ** 2 > COLLINEAR_VIF
+                and not shares_a_variable(t.term, [o.term for o in terms if o is not t])]
+    if not inflated:
+        return ()
+    shown = ", ".join(f"'{t.term}' (GVIF^(1/(2 df)) {t.gvif_df:.2f})" for t in inflated)
+    return (ReportWarning(
+        "collinearity",
+        f"{shown}: the other terms inflate the variance of these coefficients more than "
+        f"{COLLINEAR_VIF:g}-fold (a VIF above {COLLINEAR_VIF:g}), so their standard errors are large and "
+        "their estimates unstable; consider combining or dropping closely related predictors",
+    ),)
 
 
 def _assemble_warnings(

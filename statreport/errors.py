@@ -121,6 +121,7 @@ WARNING_CLASSES: dict[str, type[StatReportWarning]] = {
     "crosscheck_failed": CrossCheckWarning,
     "rows_dropped": DataWarning,
     "levels_left_out": DataWarning,
+    "collinearity": InferenceWarning,
     "sparse_levels": DataWarning,
     "sparse_reference": DataWarning,
     "missing_code_as_level": DataWarning,

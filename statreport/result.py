@@ -229,6 +229,11 @@ class TermTest:
     lr_p_value: float
     marginal_to: tuple[str, ...] = ()  # the terms that contain it, left out of both models
     note: str = ""  # why the test has no value, when it has none
+    #: generalized variance-inflation factor (Fox & Monette 1992, as car::vif) and
+    #: GVIF^(1/(2 df)), comparable across terms of different df; NaN for a model with
+    #: an interaction or without an intercept (car::vif refuses those too)
+    gvif: float = float("nan")
+    gvif_df: float = float("nan")
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,8 @@ import math
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 from .result import TermTest
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -32,8 +34,17 @@ TERM_TEST_ROWS = 200_000
 SubmodelFit = Callable[[tuple[int, ...]], "float | None"]
 
 
-def term_tests(design: Design, log_likelihood: float, refit: SubmodelFit) -> tuple[TermTest, ...]:
-    """Type II likelihood-ratio tests of every term but the intercept, in formula order.
+#: A term's GVIF^(1/(2 df)) above the square root of this (a VIF of 10 for one column) is
+#: pointed out: its coefficients' variance is inflated tenfold by the other terms.
+COLLINEAR_VIF = 10.0
+
+
+def term_tests(
+    design: Design, log_likelihood: float, refit: SubmodelFit, cov: np.ndarray | None = None
+) -> tuple[TermTest, ...]:
+    """Type II likelihood-ratio tests of every term but the intercept, in formula order,
+    each with its generalized variance-inflation factor (from ``cov``, the coefficients'
+    covariance; `gvifs`).
 
     ``log_likelihood`` is the full model's; ``refit(columns)`` gives the log-likelihood
     of the model on those column indices (in design order). Each distinct column set
@@ -41,6 +52,8 @@ def term_tests(design: Design, log_likelihood: float, refit: SubmodelFit) -> tup
     ``note``).
     """
     from scipy import stats
+
+    inflation = gvifs(design, cov)
 
     everything = tuple(range(len(design.column_names)))
     fitted: dict[tuple[int, ...], float | None] = {everything: log_likelihood}
@@ -52,7 +65,7 @@ def term_tests(design: Design, log_likelihood: float, refit: SubmodelFit) -> tup
 
     tests = []
     for term in design.terms:
-        if not term.factors:  # the intercept
+        if not term.factors or not term.columns:  # the intercept; a categorical left with one level
             continue
         containing = [other for other in design.terms
                       if other is not term and term.factors < other.factors]
@@ -76,5 +89,54 @@ def term_tests(design: Design, log_likelihood: float, refit: SubmodelFit) -> tup
             lr_p_value=p_value,
             marginal_to=tuple(other.name for other in containing),
             note=note,
+            gvif=inflation.get(term.name, math.nan),
+            gvif_df=inflation.get(term.name, math.nan) ** (1.0 / (2 * df)),
         ))
     return tuple(tests)
+
+
+def gvifs(design: Design, cov: np.ndarray | None) -> dict[str, float]:
+    """Generalized variance-inflation factors per term (Fox & Monette 1992), as car::vif:
+    from the correlation matrix R of the slopes' covariance, det(R_term) det(R_rest) / det(R).
+    Empty for a model with an interaction or without an intercept, with fewer than two
+    terms, or without a covariance (car::vif refuses those)."""
+    terms = [t for t in design.terms if t.factors and t.columns]
+    if (cov is None or not design.has_intercept or len(terms) < 2
+            or any(len(t.factors) > 1 for t in terms) or not np.all(np.isfinite(cov))):
+        return {}
+    slopes = [j for j, name in enumerate(design.column_names) if name != "Intercept"]
+    covariance = cov[np.ix_(slopes, slopes)]
+    scale = np.sqrt(np.diag(covariance))
+    correlation = covariance / np.outer(scale, scale)
+    position = {j: i for i, j in enumerate(slopes)}
+    whole = np.linalg.det(correlation)
+    found = {}
+    for term in terms:
+        own = [position[j] for j in term.columns]
+        rest = [i for i in range(len(slopes)) if i not in own]
+        found[term.name] = float(np.linalg.det(correlation[np.ix_(own, own)])
+                                 * np.linalg.det(correlation[np.ix_(rest, rest)]) / whole)
+    return found
+
+
+def shares_a_variable(term: str, others: list[str]) -> bool:
+    """Whether ``term`` is built from a variable that another term also uses (``year`` and
+    ``I(year ** 2)``, ``bs(age, df=4)`` and ``age:sex``): collinear by construction."""
+    own = _variables(term)
+    return any(own & _variables(other) for other in others)
+
+
+def _variables(term: str) -> set[str]:
+    """The names a term's factors read (function names left out), from their syntax."""
+    import ast
+
+    found: set[str] = set()
+    for factor in term.split(":"):
+        try:
+            tree = ast.parse(factor.replace("`", ""), mode="eval")
+        except SyntaxError:
+            found.add(factor)
+            continue
+        called = {id(node.func) for node in ast.walk(tree) if isinstance(node, ast.Call)}
+        found |= {node.id for node in ast.walk(tree) if isinstance(node, ast.Name) and id(node) not in called}
+    return found

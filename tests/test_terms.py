@@ -32,6 +32,11 @@ def test_each_terms_likelihood_ratio_test_is_car_anovas_type_ii(case, tmp_path):
         assert test["df"] == theirs["df"] == len(test["columns"])
         assert test["lr_chi2"] == pytest.approx(theirs["lr_chi2"], rel=1e-6)
         assert test["lr_p_value"] == pytest.approx(theirs["lr_p_value"], rel=1e-6)
+        if "gvif" in theirs:  # car::vif, for the models without an interaction
+            assert test["gvif"] == pytest.approx(theirs["gvif"], rel=1e-6)
+            assert test["gvif_df"] == pytest.approx(theirs["gvif_df"], rel=1e-6)
+        else:
+            assert test["gvif"] is None and test["gvif_df"] is None
 
 
 def test_a_term_inside_an_interaction_is_tested_without_it_and_the_report_says_so():
@@ -77,3 +82,16 @@ def test_a_quasi_separated_fit_has_no_tests_of_terms():
     with statreport_warnings_only():
         result = statreport.fit("y ~ x + g", frame)
     assert result.terms == ()  # the log-likelihood is a supremum: no chi-square reference
+
+
+def test_collinear_terms_are_warned_about():
+    rng = np.random.default_rng(5)
+    x = rng.normal(size=400)
+    frame = pd.DataFrame({"x": x, "z": x + rng.normal(scale=0.05, size=400), "w": rng.normal(size=400)})
+    frame["y"] = (rng.random(400) < 1 / (1 + np.exp(-frame["x"]))).astype(int)
+    with pytest.warns(statreport.StatReportWarning) as caught:
+        result = statreport.fit("y ~ x + z + w", frame)
+    assert any("[collinearity]" in str(w.message) for w in caught)
+    by_term = {t.term: t for t in result.terms}
+    assert by_term["x"].gvif > 10 and by_term["w"].gvif < 2
+    assert "GVIF^(1/(2 df))" in result.to_html()

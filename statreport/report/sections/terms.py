@@ -4,6 +4,7 @@ the number of the term's columns."""
 
 from __future__ import annotations
 
+import math
 from dataclasses import asdict
 from typing import Any
 
@@ -15,7 +16,8 @@ from ..document import Note, Row, Section, Table, cell, code, joined, number, te
 def build(result: ResultData) -> Section:
     if not result.terms:
         return Section("terms", None, json={"terms": None})
-    heads = ("Term", "df", "LR chi-square", "p-value")
+    with_gvif = any(math.isfinite(t.gvif) for t in result.terms)
+    heads = ("Term", "df", "LR chi-square", "p-value") + (("GVIF^(1/(2 df))",) if with_gvif else ())
     header = (Row(tuple(cell(h, header=True) for h in heads)),)
     variables = {cat.term: cat.variable for cat in result.model.categoricals}
 
@@ -27,6 +29,7 @@ def build(result: ResultData) -> Section:
         number(str(test.df)),
         number(formatting.number(test.lr_chi2, 3)),
         number(formatting.p_value(test.lr_p_value)),
+        *((number(formatting.number(test.gvif_df, 2)),) if with_gvif else ()),
     )) for test in result.terms)
     parts: list[Any] = [
         "Each term is tested as a whole, all its columns at once, by a likelihood-ratio test of the "
@@ -37,10 +40,17 @@ def build(result: ResultData) -> Section:
         parts += [" Here: ", joined([text(code(name(t.term)), " without ",
                                           joined([code(name(m)) for m in t.marginal_to]))
                                      for t in marginal], "; "), "."]
+    if with_gvif:
+        parts.append(" GVIF^(1/(2 df)) is the generalized variance-inflation factor (Fox & Monette 1992, "
+                     "as car::vif) put on one column's scale: its square is how many times the other "
+                     "terms inflate the variance of the term's coefficients (above 10, a warning, "
+                     "except for terms built from the same variable, such as x and I(x**2), which are "
+                     "collinear by construction: centring the variable reduces it).")
     failed = [t for t in result.terms if t.note]
     if failed:
         parts += [" No test for ", joined([code(name(t.term)) for t in failed]), ": ", failed[0].note, "."]
     json = [asdict(t) | {"columns": list(t.columns), "marginal_to": list(t.marginal_to)}
+            | ({} if math.isfinite(t.gvif) else {"gvif": None, "gvif_df": None})  # null by design
             for t in result.terms]
     return Section("terms", "Tests of terms", (Table("statistics", rows, header=header), Note(text(*parts))),
                    json={"terms": json})

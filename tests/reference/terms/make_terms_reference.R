@@ -46,6 +46,17 @@ cases <- list(
     terms = c(age = "age", race = "C(race)", smoke = "smoke", lwt = "lwt", "age:race" = "age:C(race)")
   ),
   list(
+    case = "birthwt_main", data = "tests/reference/firth/birthwt.csv", positive = NULL,
+    formula = "low ~ age + lwt + C(race) + smoke + ptl + ht + ui",
+    prepare = function(d) {
+      d$race <- factor(d$race, levels = c(1, 2, 3))
+      d
+    },
+    r_formula = low ~ age + lwt + race + smoke + ptl + ht + ui,
+    terms = c(age = "age", lwt = "lwt", race = "C(race)", smoke = "smoke", ptl = "ptl", ht = "ht",
+              ui = "ui")
+  ),
+  list(
     case = "randhie_interaction", data = "examples/randhie.csv", positive = NULL,
     formula = "poor_health ~ disea * idp + physlm + mdvis",
     prepare = function(d) d,
@@ -75,4 +86,25 @@ for (spec in cases) {
   )
   writeLines(toJSON(out, auto_unbox = TRUE, digits = NA, pretty = TRUE, null = "null"),
              file.path(out_dir, paste0(spec$case, ".json")))
+}
+
+# Generalized variance-inflation factors (car::vif on the same fits: GVIF and
+# GVIF^(1/(2 df)), from the correlation of the coefficients' covariance, intercept left out).
+# car::vif refuses a model with an interaction unless type = "predictor"; only the
+# models without one are written here.
+for (spec in cases) {
+  path <- file.path(out_dir, paste0(spec$case, ".json"))
+  out <- fromJSON(path, simplifyVector = FALSE)
+  d <- spec$prepare(read.csv(spec$data, stringsAsFactors = FALSE))
+  fit <- glm(spec$r_formula, family = binomial(), data = d,
+             control = glm.control(epsilon = 1e-14, maxit = 100))
+  if (any(grepl(":", attr(terms(fit), "term.labels")))) next
+  v <- vif(fit)
+  if (is.null(dim(v))) v <- cbind(GVIF = v, Df = 1, "GVIF^(1/(2*Df))" = sqrt(v))
+  for (i in seq_along(out$terms)) {
+    label <- out$terms[[i]]$r_term
+    out$terms[[i]]$gvif <- unname(v[label, "GVIF"])
+    out$terms[[i]]$gvif_df <- unname(v[label, "GVIF^(1/(2*Df))"])
+  }
+  writeLines(toJSON(out, auto_unbox = TRUE, digits = NA, pretty = TRUE, null = "null"), path)
 }
