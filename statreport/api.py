@@ -48,6 +48,7 @@ def fit(
     *,
     threshold: float = 0.5,
     ci_level: float = 0.95,
+    units: dict[str, float] | None = None,
     positive: str | None = None,
     title: str | None = None,
     date: str | None = None,
@@ -81,6 +82,9 @@ def fit(
         fitted probability is greater than it. Must lie strictly between 0 and 1.
     ci_level : float, default 0.95
         Confidence level of the intervals, strictly between 0 and 1.
+    units : dict, optional
+        Odds ratios also per these units of numeric predictors: ``{"age": 10}`` gives
+        the odds ratio per 10 years of age, with its interval (SAS's UNITS).
     positive : str, optional
         The outcome value counted as 1. Needed unless the outcome is 0/1 or boolean.
     title : str, optional
@@ -158,7 +162,8 @@ def fit(
     from .parallel import Serial
 
     options = validate({
-        "threshold": threshold, "ci_level": ci_level, "positive": positive, "title": title,
+        "threshold": threshold, "ci_level": ci_level, "units": units, "positive": positive,
+        "title": title,
         "date": date, "sep": sep, "encoding": encoding, "decimal": decimal,
         "na_values": na_values, "missing": missing, "allow_python_formula": allow_python_formula,
         "method": method, "penalty": penalty, "alpha": alpha, "l1_ratio": l1_ratio,
@@ -202,6 +207,7 @@ def run(
     from .crosscheck import compare
     from .design import build_design
     from .formula import parse_formula
+    from .inference import check_units, odds_ratios_per_unit
 
     parsed = parse_formula(formula, allow_python=allow_python)
     with execution.freeing():  # the data frame is freed on leaving
@@ -223,6 +229,8 @@ def run(
         del loaded  # the data frame is not needed past the design matrix
     release_arrow_memory()
     threshold, ci_level = options["threshold"], options["ci_level"]
+    units = dict(options["units"] or ())
+    check_units(units, design.column_names, design.categoricals)
     estimator.check(design)
     estimator = estimator.tune(design, stage=stage)
     pending = (None if estimator.refit_needs_estimate
@@ -240,6 +248,7 @@ def run(
     with stage("cross-checking"):
         refit = pending.result() if pending is not None else estimator.refit(design, estimate)
         crosscheck = compare(design, estimate, refit, threshold=threshold, tolerances=estimator.tolerances)
+    per_unit = odds_ratios_per_unit(summary.coefficient_rows, units, design.categoricals)
     model = ModelInfo(
         formula=parsed.text,
         outcome=design.outcome,
@@ -270,6 +279,7 @@ def run(
         figures=summary.figures,
         method_details=estimate.details,
         terms=terms,
+        per_unit=per_unit,
     )
 
 

@@ -12,8 +12,9 @@ import math
 
 import numpy as np
 
+from .errors import UsageError
 from .estimate import Estimate
-from .result import Capabilities, Coefficient, FitStatistics, PseudoR2
+from .result import Capabilities, CategoricalInfo, Coefficient, FitStatistics, PseudoR2, UnitOddsRatio
 
 
 def coefficient_table(
@@ -167,3 +168,31 @@ def pseudo_r2(fit: FitStatistics, y: np.ndarray, probabilities: np.ndarray) -> P
         nagelkerke=cox_snell / max_cox_snell if max_cox_snell > 0 else math.nan,
         tjur=tjur,
     )
+
+
+def odds_ratios_per_unit(
+    rows: tuple[Coefficient, ...], units: dict[str, float], categoricals: tuple[CategoricalInfo, ...]
+) -> tuple[UnitOddsRatio, ...]:
+    """Odds ratios per ``units[term]`` units of each named numeric term: exp(unit * estimate),
+    with the interval bounds scaled alike (the log-odds scale is linear in the unit)."""
+    check_units(units, tuple(row.term for row in rows), categoricals)
+    by_term = {row.term: row for row in rows}
+    found = []
+    for term, unit in units.items():
+        row = by_term[term]
+        with np.errstate(over="ignore"):
+            found.append(UnitOddsRatio(term, unit, float(np.exp(unit * row.estimate)),
+                                       float(np.exp(unit * row.ci_low)), float(np.exp(unit * row.ci_high))))
+    return tuple(found)
+
+
+def check_units(
+    units: dict[str, float], names: tuple[str, ...], categoricals: tuple[CategoricalInfo, ...]
+) -> None:
+    """Refuse units for a name that is not a numeric term of the design (before the fit)."""
+    dummies = {cat.column(level) for cat in categoricals for level in cat.levels}
+    numeric = [name for name in names if name != "Intercept" and name not in dummies]
+    for term in units:
+        if term not in numeric:
+            raise UsageError(f"units names '{term}', which is not a numeric term of the model; "
+                             f"its numeric terms are {', '.join(repr(t) for t in numeric) or 'none'}")

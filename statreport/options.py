@@ -235,6 +235,43 @@ class Label:
 
 
 @dataclass(frozen=True)
+class Units:
+    """Units for odds ratios: a mapping column -> positive number, or on the command line
+    ``age=10,income=1000`` (SAS's UNITS)."""
+
+    allowed: str = "a mapping of predictor to a positive number, e.g. {'age': 10} (age=10,income=1000)"
+
+    def check(self, keyword: str, value: object) -> tuple[tuple[str, float], ...]:
+        if value is None:
+            return ()
+        if isinstance(value, tuple) and all(isinstance(item, tuple) for item in value):
+            value = dict(value)  # already checked, as the command line passes it on
+        if not isinstance(value, Mapping):
+            raise _type_error(keyword, self.allowed, value)
+        units = []
+        for name, unit in value.items():
+            if not isinstance(name, str) or not _is_real(unit):
+                raise _type_error(keyword, self.allowed, value)
+            if not (math.isfinite(float(unit)) and float(unit) > 0):  # type: ignore[arg-type]
+                raise _value_error(keyword, f"a positive number for each predictor ({name!r})", value)
+            units.append((name, float(unit)))  # type: ignore[arg-type]
+        return tuple(units)
+
+    def parse(self, text: str) -> dict[str, float]:
+        wrong = UsageError(f"units must be name=number pairs such as age=10,income=1000; got {text!r}")
+        units: dict[str, float] = {}
+        for item in text.split(","):
+            name, equals, number = item.partition("=")
+            if not equals or not name.strip():
+                raise wrong
+            try:
+                units[name.strip()] = float(number)
+            except ValueError:
+                raise wrong from None
+        return units
+
+
+@dataclass(frozen=True)
 class TextList:
     """A list of texts (numbers become their text); a lone string is refused, not split."""
 
@@ -369,6 +406,9 @@ OPTIONS: tuple[Option, ...] = (
            metavar="P", help="probability cut-off for the classification table (default: 0.5)"),
     Option("ci_level", ("--ci-level",), Real("a number strictly between 0 and 1", 0.0, 1.0), 0.95,
            metavar="LEVEL", help="confidence level of the intervals (default: 0.95)"),
+    Option("units", ("--units",), Units(), None, metavar="X=U,...",
+           help="odds ratios also per these units of numeric predictors, e.g. age=10,income=1000 "
+           "(per 10 years of age, per 1000 of income)"),
     Option("title", ("--title",), Text(), None, quote=True,
            help="report title (default: 'Logistic regression report')"),
     Option("page_size", ("--page-size",), Choice(("a4", "letter")), "a4", cli_only=True,
@@ -548,7 +588,7 @@ def _argparse_kwargs(option: Option) -> dict[str, Any]:
         kwargs.update(action="append", default=list(option.default), type=kind.parse)
     elif isinstance(kind, Choice):
         kwargs["choices"] = kind.values
-    elif isinstance(kind, (Real, Integer, PositiveOrCV)):
+    elif isinstance(kind, (Real, Integer, PositiveOrCV, Units)):
         kwargs["type"] = _converter(option)
     return kwargs
 

@@ -237,6 +237,17 @@ class TermTest:
 
 
 @dataclass(frozen=True)
+class UnitOddsRatio:
+    """The odds ratio of a numeric predictor per a chosen number of its units."""
+
+    term: str
+    unit: float
+    odds_ratio: float
+    or_ci_low: float
+    or_ci_high: float
+
+
+@dataclass(frozen=True)
 class Classification:
     threshold: float
     tn: int
@@ -349,6 +360,7 @@ class ResultData:
     figures: FigureData | None = field(default=None, repr=False)
     method_details: Any = None
     terms: tuple[TermTest, ...] = ()  # one test per term (empty when not computed)
+    per_unit: tuple[UnitOddsRatio, ...] = ()  # odds ratios per the units asked for (``units=``)
 
     def __repr__(self) -> str:
         """One screenful: what was fitted and whether to trust it (the tables are

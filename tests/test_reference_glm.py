@@ -190,3 +190,27 @@ def test_a_model_without_an_intercept_is_tested_against_rs_null_model():
         assert ours == pytest.approx(reference[key], rel=1e-6), key
     assert f.df_model == reference["df_model"]
     assert "every probability 1/2" in result.to_html()
+
+
+def test_odds_ratios_per_chosen_units_scale_rs_estimates_and_wald_bounds(tmp_path):
+    """--units age=10,self_lr=2: exp(10 b) with exp(10 x R's Wald bounds), from R's glm values."""
+    case = next(c for c in glm_cases() if c["case"] == "anes96")
+    r = {row["r_term"]: row for row in case["coefficients"]}
+    assert main(["fit", case["formula"], str(REPO / case["data"]), "--positive", case["positive"], "-q",
+                 "--units", "age=10,self_lr=2", "-o", str(tmp_path / "u.json")]) == 0
+    report = json.loads((tmp_path / "u.json").read_text())
+    per_unit = {u["term"]: u for u in report["per_unit"]}
+    for term, unit in (("age", 10.0), ("self_lr", 2.0)):
+        ours, theirs = per_unit[term], r[term]
+        assert ours["unit"] == unit
+        assert ours["odds_ratio"] == pytest.approx(math.exp(unit * theirs["estimate"]), rel=1e-6)
+        assert ours["or_ci_low"] == pytest.approx(math.exp(unit * theirs["ci_low"]), rel=1e-6)
+        assert ours["or_ci_high"] == pytest.approx(math.exp(unit * theirs["ci_high"]), rel=1e-6)
+
+
+def test_units_for_a_name_that_is_not_a_numeric_term_stop_before_the_fit(capsys):
+    case = next(c for c in glm_cases() if c["case"] == "anes96")
+    with pytest.raises(statreport.UsageError, match="not a numeric term"):
+        statreport.fit("vote ~ age + C(party)", REPO / case["data"], positive="Dole", units={"party": 2})
+    with pytest.raises(TypeError):
+        statreport.fit("vote ~ age", REPO / case["data"], positive="Dole", units={"age": "10"})

@@ -3,6 +3,7 @@ fitted-probability curve."""
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import asdict
 from typing import Any
@@ -55,6 +56,8 @@ def build(result: ResultData) -> Section:
             " of several columns: each coefficient and odds ratio belongs to one basis function, not to "
             "the variable, and is not read on its own. The variable's effect is the whole term: compare "
             "the model with and without it (a likelihood-ratio test).")))
+    if result.per_unit:
+        blocks += _per_unit(result)
     small = small_unit_terms(result)
     if small:
         with_interval = inference.intervals != "none" and f.converged
@@ -87,7 +90,34 @@ def build(result: ResultData) -> Section:
     title = "Coefficients" + (" (penalized)" if inference.shrunk else "")
     return Section("coefficients", title, tuple(blocks), tuple(specs),
                    json={"coefficients": [coefficient_json(row, inference)
-                                          for row in result.coefficient_rows]})
+                                          for row in result.coefficient_rows],
+                         "per_unit": [_unit_json(u, inference) for u in result.per_unit] or None})
+
+
+def _per_unit(result: ResultData) -> list[Any]:
+    """The odds ratios per the units asked for (``--units age=10``), as a small table."""
+    from ..document import Row, Table, cell, number
+
+    intervals = result.inference.intervals != "none" and result.fit.converged
+    ci = labels.ci_label(result.ci_level)
+    heads = ("Term", "Per", "Odds ratio") + ((f"{ci} CI lower", "upper") if intervals else ())
+    def ratio(value: float) -> Any:
+        return number(formatting.odds_ratio(math.log(value)) if value > 0 else formatting.number(value))
+
+    rows = tuple(Row((
+        cell(u.term, role="term"), number(formatting.significant(u.unit)), ratio(u.odds_ratio),
+        *((ratio(u.or_ci_low), ratio(u.or_ci_high)) if intervals else ()),
+    )) for u in result.per_unit)
+    return [Table("statistics", rows, header=(Row(tuple(cell(h, header=True) for h in heads)),)),
+            Note(text("Odds ratios per the units asked for: exp(unit \u00d7 estimate), the interval bounds "
+                      "scaled alike."))]
+
+
+def _unit_json(unit: Any, inference: Any) -> dict[str, Any]:
+    document = asdict(unit)
+    if inference.intervals == "none":
+        document.update(or_ci_low=None, or_ci_high=None)
+    return document
 
 
 #: Coefficient fields that are null by design when the estimator supports no such inference.
