@@ -177,15 +177,12 @@ class Penalized:
         return dataclasses.replace(estimate, details=info, warnings=tuple(found))
 
     def refit(self, design: Design, estimate: Estimate | None) -> SklearnRefit:
-        """scikit-learn with the same penalty (`refit_sklearn_penalized`), at the tuned alpha."""
-        alpha = self.tune(design, stage=_silent()).alpha if estimate is None else estimate.details.alpha
+        """scikit-learn with the same penalty (`refit_sklearn_penalized`), at the tuned alpha
+        (``tune`` first: a refit never cross-validates on its own)."""
+        alpha = self.alpha if estimate is None else estimate.details.alpha
+        if alpha == "cv":
+            raise ValueError("the penalized refit needs alpha settled: call tune() first")
         return refit_sklearn_penalized(design, PenaltySpec(self.penalty, float(alpha), self.l1_ratio))
-
-
-def _silent() -> Stages:
-    from ..progress import Stages
-
-    return Stages(None)
 
 
 def refit_selected(
