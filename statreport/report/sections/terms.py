@@ -32,20 +32,17 @@ def build(result: ResultData) -> Section:
         *((number(formatting.number(test.gvif_df, 2)),) if with_gvif else ()),
     )) for test in result.terms)
     parts: list[Any] = [
-        "Each term is tested as a whole, all its columns at once, by a likelihood-ratio test of the "
-        "model with it against the model without it (type II, as R's car::Anova): a term that an "
-        "interaction contains is tested in models without that interaction."]
+        "Likelihood-ratio test of each term as a whole, all its columns at once (type II, as R's "
+        "car::Anova); a term inside an interaction is tested without that interaction."]
     marginal = [t for t in result.terms if t.marginal_to]
     if marginal:
         parts += [" Here: ", joined([text(code(name(t.term)), " without ",
                                           joined([code(name(m)) for m in t.marginal_to]))
                                      for t in marginal], "; "), "."]
     if with_gvif:
-        parts.append(" GVIF^(1/(2 df)) is the generalized variance-inflation factor (Fox & Monette 1992, "
-                     "as car::vif) put on one column's scale: its square is how many times the other "
-                     "terms inflate the variance of the term's coefficients (above 10, a warning, "
-                     "except for terms built from the same variable, such as x and I(x**2), which are "
-                     "collinear by construction: centring the variable reduces it).")
+        parts.append(" GVIF^(1/(2 df)): the generalized variance-inflation factor (as car::vif) on one "
+                     "column's scale; its square above 10 is warned about, except for terms of one "
+                     "variable (x and I(x**2)), collinear by construction.")
     failed = [t for t in result.terms if t.note]
     if failed:
         parts += [" No test for ", joined([code(name(t.term)) for t in failed]), ": ", failed[0].note, "."]
