@@ -9,6 +9,7 @@ library's `fit` makes `Serial` and the command line makes `CommandLine`.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import os
 import warnings
@@ -48,6 +49,9 @@ def fit(
     *,
     threshold: float = 0.5,
     ci_level: float = 0.95,
+    ci_method: str = "auto",
+    se: str = "model",
+    cluster: str | None = None,
     units: dict[str, float] | None = None,
     positive: str | None = None,
     title: str | None = None,
@@ -82,6 +86,21 @@ def fit(
         fitted probability is greater than it. Must lie strictly between 0 and 1.
     ci_level : float, default 0.95
         Confidence level of the intervals, strictly between 0 and 1.
+    ci_method : {"auto", "profile", "wald"}, default "auto"
+        Confidence intervals of maximum likelihood: profile likelihood (R's ``confint``,
+        SAS's ``CLPARM=PL``: the bounds where twice the drop of the profile
+        log-likelihood reaches the chi-square quantile, found to 1e-10 standard errors)
+        or Wald (estimate +/- z SE). "auto": profile up to 100,000 rows with model-based
+        standard errors, Wald above (the report says so) and with robust ones.
+        Odds-ratio intervals follow; the JSON also gives the Wald bounds beside profile ones.
+    se : {"model", "hc0", "hc1", "hc3"}, default "model"
+        Standard errors: model-based (the inverse information), or robust sandwich
+        ones: HC0, HC1 (times n/(n-k), Stata's ``vce(robust)``) or HC3 (leverage-adjusted),
+        as R's ``sandwich::vcovHC``. z, p-values and intervals follow.
+    cluster : str, optional
+        Column naming each row's cluster (matched set, subject, school): cluster-robust
+        standard errors, the HC0 sandwich summed by cluster times G/(G-1) (Stata's
+        ``vce(cluster)``, R's ``sandwich::vcovCL(type = "HC0", cadjust = TRUE)``).
     units : dict, optional
         Odds ratios also per these units of numeric predictors: ``{"age": 10}`` gives
         the odds ratio per 10 years of age, with its interval (SAS's UNITS).
@@ -162,7 +181,8 @@ def fit(
     from .parallel import Serial
 
     options = validate({
-        "threshold": threshold, "ci_level": ci_level, "units": units, "positive": positive,
+        "threshold": threshold, "ci_level": ci_level, "ci_method": ci_method, "se": se, "cluster": cluster,
+        "units": units, "positive": positive,
         "title": title,
         "date": date, "sep": sep, "encoding": encoding, "decimal": decimal,
         "na_values": na_values, "missing": missing, "allow_python_formula": allow_python_formula,
@@ -196,7 +216,7 @@ def run(
     budget = MemoryBudget.from_option(options.get("max_memory"), options["method"])
     stage = Stages(on_stage)
     allow_python = options["allow_python_formula"]
-    columns = needed_columns(formula, allow_python=allow_python)
+    columns = needed_columns(formula, allow_python=allow_python) | row_columns(options)
     with stage("reading data"):
         loaded = execution.read(
             lambda: load_data(data, columns, sep=options["sep"], encoding=options["encoding"],
@@ -207,13 +227,13 @@ def run(
     from .crosscheck import compare
     from .design import build_design
     from .formula import parse_formula
-    from .inference import check_units, odds_ratios_per_unit
+    from .inference import check_units, interval_method, odds_ratios_per_unit
 
     parsed = parse_formula(formula, allow_python=allow_python)
     with execution.freeing():  # the data frame is freed on leaving
         with stage("building the design"):
             design = build_design(parsed, loaded.frame, positive=options["positive"],
-                                  missing=options["missing"], budget=budget,
+                                  missing=options["missing"], budget=budget, cluster=options["cluster"],
                                   from_file=loaded.format not in ("dataframe", "parquet"))
         provenance = DataProvenance(
             source=loaded.source,
@@ -259,8 +279,11 @@ def run(
         has_intercept=design.has_intercept,
         categoricals=design.categoricals,
         method_label=estimator.label,
-        ci_method=estimator.capabilities.intervals,
+        ci_method=interval_method(estimate, estimator.capabilities),
         probabilities=estimate.probabilities_note,
+        se_type=estimator.capabilities.se_type,
+        cluster=design.cluster,
+        ci_note=estimate.interval_note,
     )
     return FitResult(
         model=model,
@@ -294,6 +317,11 @@ class _Summary:
     figures: FigureData
 
 
+def row_columns(options: dict[str, Any]) -> frozenset[str]:
+    """Columns the options read besides the formula's (the cluster column)."""
+    return frozenset(c for c in (options.get("cluster"),) if c is not None)
+
+
 def _summarize(design: Design, estimate: Estimate, estimator: Estimator, *, threshold: float,
                ci_level: float) -> _Summary:
     """The result's parts that the cross-check does not touch (computed while a
@@ -306,7 +334,9 @@ def _summarize(design: Design, estimate: Estimate, estimator: Estimator, *, thre
     ranked = rank(y, probabilities)  # one sort for the ROC curve and the calibration groups
     fpr, tpr, auc = full_roc(ranked)
     capabilities = estimator.capabilities
-    fit_stats = fit_statistics(estimate, y, has_intercept=design.has_intercept, capabilities=capabilities)
+    fit_stats = dataclasses.replace(
+        fit_statistics(estimate, y, has_intercept=design.has_intercept, capabilities=capabilities),
+        n_clusters=design.n_clusters)
     return _Summary(
         fit=fit_stats,
         pseudo_r2=pseudo_r2(fit_stats, y, probabilities),

@@ -49,6 +49,9 @@ class Design:
     warnings: tuple[ReportWarning, ...] = ()
     negative_class: str = "0"  # the outcome value counted as 0
     terms: tuple[DesignTerm, ...] = ()  # the formula's terms and their columns (formulaic's)
+    #: each row's cluster (codes 0..G-1) when standard errors are clustered, shape (n,)
+    groups: np.ndarray | None = None
+    cluster: str | None = None  # the column the clusters come from
 
     @property
     def n_obs(self) -> int:
@@ -57,6 +60,11 @@ class Design:
     @property
     def n_dropped(self) -> int:
         return self.n_rows_read - self.n_obs
+
+    @property
+    def n_clusters(self) -> int | None:
+        """How many clusters the rows fall in (None unless standard errors are clustered)."""
+        return None if self.groups is None else int(self.groups.max()) + 1
 
     @property
     def has_intercept(self) -> bool:
@@ -71,6 +79,7 @@ def build_design(
     missing: str = "drop",
     from_file: bool = True,
     budget: MemoryBudget | None = None,
+    cluster: str | None = None,
 ) -> Design:
     """Drop incomplete rows, code the outcome as 0/1 and build the design matrix.
 
@@ -91,6 +100,9 @@ def build_design(
     budget
         The memory budget the design matrix and the fit must fit in, checked before
         the matrix is built (`statreport.checks.check_design_size`); None: the default.
+    cluster
+        A column whose values name each row's cluster (for cluster-robust standard
+        errors): rows where it is missing are dropped and counted like the formula's.
     """
     from .checks import (
         check_design_size,
@@ -101,6 +113,8 @@ def build_design(
     )
 
     columns = list(formula.column_order)  # the missing-values table lists them so
+    if cluster is not None and cluster not in columns:
+        columns.append(cluster)
     n_read = len(frame)
     if n_read == 0:
         raise DataError("the data have no rows")
@@ -124,9 +138,12 @@ def build_design(
     )
     check_design_size(formula.rhs, frame, budget)
     X, names, categoricals, terms, outside = _model_matrix(formula, frame)
+    groups = None if cluster is None else _cluster_codes(frame[cluster])
     if outside is not None:  # levels that C(x, levels=[...]) leaves out: missing, not the reference
         keep, counts, found = outside
         X, y = np.asfortranarray(X[keep]), y[keep]
+        if groups is not None:
+            groups = np.unique(groups[keep], return_inverse=True)[1]
         if not len(y):
             raise DataError("no rows left: every row has a level that the formula's levels=[...] leaves out; "
                             + "; ".join(w.message for w in found))
@@ -151,7 +168,16 @@ def build_design(
         warnings=tuple(warnings),
         negative_class=negative_class,
         terms=terms,
+        groups=groups,
+        cluster=cluster,
     )
+
+
+def _cluster_codes(values: pd.Series) -> np.ndarray:
+    """Each row's cluster as a code 0..G-1 (in order of first appearance)."""
+    import pandas as pd
+
+    return np.asarray(pd.factorize(values, sort=False)[0], dtype=np.intp)
 
 
 def _sparse_references(

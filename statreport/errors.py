@@ -129,6 +129,7 @@ WARNING_CLASSES: dict[str, type[StatReportWarning]] = {
     "post_selection": InferenceWarning,
     "wald_intervals": InferenceWarning,
     "wald_tests": InferenceWarning,
+    "few_clusters": InferenceWarning,
     "solver": SolverWarning,
     "estimation": SolverWarning,
 }

@@ -57,6 +57,8 @@ class Estimate:
     #: what ``probabilities`` are when not the fitted model's own (Firth's FLIC-corrected ones)
     probabilities_note: str = ""
     details: Any = None  # estimator-specific frozen data for its report section
+    #: why the intervals are not the kind the estimator would choose by default ("" otherwise)
+    interval_note: str = ""
 
 
 __all__ = ["Estimate", "SklearnRefit"]

@@ -53,15 +53,24 @@ def coefficient_table(
         p = 2.0 * stats.norm.sf(np.abs(z))
     else:
         p = np.full_like(b, np.nan)
-    if capabilities.intervals == "profile" and estimate.intervals is not None:
+    wald_low, wald_high = b - crit * se, b + crit * se
+    if interval_method(estimate, capabilities) == "profile":
+        assert estimate.intervals is not None
         low = np.where(separated | (not valid), np.nan, estimate.intervals[:, 0])
         high = np.where(separated | (not valid), np.nan, estimate.intervals[:, 1])
-    elif capabilities.intervals == "wald":
-        low, high = b - crit * se, b + crit * se
+    elif capabilities.intervals != "none":
+        low, high = wald_low, wald_high
     else:
         low = high = np.full_like(b, np.nan)
     with np.errstate(over="ignore"):
         odds, odds_low, odds_high = np.exp(b), np.exp(low), np.exp(high)
+    if interval_method(estimate, capabilities) == "profile":
+        with np.errstate(invalid="ignore"):
+            gap = np.maximum(np.abs(low - wald_low), np.abs(high - wald_high))
+            differs = gap > Coefficient.WALD_DISAGREEMENT * crit * se
+    else:
+        wald_low = wald_high = np.full_like(b, np.nan)
+        differs = np.zeros(b.shape, dtype=bool)
     return tuple(
         Coefficient(
             term=names[i],
@@ -75,9 +84,21 @@ def coefficient_table(
             or_ci_low=float(odds_low[i]),
             or_ci_high=float(odds_high[i]),
             separated=bool(separated[i]),
+            wald_ci_low=float(wald_low[i]),
+            wald_ci_high=float(wald_high[i]),
+            wald_differs=bool(differs[i]),
         )
         for i in range(b.shape[0])
     )
+
+
+def interval_method(estimate: Estimate, capabilities: Capabilities) -> str:
+    """The intervals the coefficient table shows: "profile" (the estimator's own),
+    "wald" (from the covariance: also where the estimator's own could not be computed,
+    as under separation) or "none"."""
+    if capabilities.intervals == "none":
+        return "none"
+    return "profile" if capabilities.intervals == "profile" and estimate.intervals is not None else "wald"
 
 
 def inference_valid(estimate: Estimate) -> bool:

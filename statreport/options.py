@@ -395,6 +395,8 @@ GROUPS: dict[str, str] = {
 #: The estimators `validate` resolves ``method`` to.
 METHODS = ("mle", "firth")
 PENALTIES = ("l1", "l2", "elasticnet")
+CI_METHODS = ("auto", "profile", "wald")
+SE_TYPES = ("model", "hc0", "hc1", "hc3")
 SEED_MAX = 2**32 - 1  # scikit-learn's StratifiedKFold takes seeds up to this
 
 OPTIONS: tuple[Option, ...] = (
@@ -406,6 +408,16 @@ OPTIONS: tuple[Option, ...] = (
            metavar="P", help="probability cut-off for the classification table (default: 0.5)"),
     Option("ci_level", ("--ci-level",), Real("a number strictly between 0 and 1", 0.0, 1.0), 0.95,
            metavar="LEVEL", help="confidence level of the intervals (default: 0.95)"),
+    Option("ci_method", ("--ci-method",), Choice(CI_METHODS), "auto",
+           help="confidence intervals: profile likelihood (R's confint; the default up to 100,000 rows "
+           "with model-based standard errors) or Wald (the default above, and with robust standard "
+           "errors); auto chooses"),
+    Option("se", ("--se",), Choice(SE_TYPES), "model",
+           help="standard errors: model-based (default), or robust sandwich ones, hc0, hc1 (times "
+           "n/(n-k), Stata's vce(robust)) or hc3 (leverage-adjusted); z, p and intervals follow"),
+    Option("cluster", ("--cluster",), Text("a column name (a str)"), None, metavar="COLUMN", quote=True,
+           help="cluster-robust standard errors by this column (matched sets, repeated measures): "
+           "Stata's vce(cluster COLUMN), with the G/(G-1) adjustment"),
     Option("units", ("--units",), Units(), None, metavar="X=U,...",
            help="odds ratios also per these units of numeric predictors, e.g. age=10,income=1000 "
            "(per 10 years of age, per 1000 of income)"),
@@ -527,13 +539,14 @@ def _resolve_estimator(checked: dict[str, Any]) -> dict[str, object]:
     """The rules between options: the estimator, and the penalty's alpha and l1_ratio."""
     penalty, alpha, l1_ratio = checked["penalty"], checked["alpha"], checked["l1_ratio"]
     method, refit = checked["method"], checked["refit"]
+    resolved = _resolve_inference(checked)
     if penalty is None:
         stray = [BY_KEYWORD[k].library_form(checked[k]) for k in ("alpha", "l1_ratio", "refit")
                  if checked[k] not in (None, False)]
         if stray:
             raise UsageError(f"options of a penalized fit need a penalty; got {_join(stray)} without one: "
                              f"add penalty='l1' (or l2, elasticnet)")
-        return {"method": method or "mle"}
+        return {"method": method or "mle", **resolved}
     if method is not None:
         why = ("Firth's bias reduction is an estimator of its own" if method == "firth"
                else "a penalized fit is not maximum likelihood")
@@ -557,7 +570,39 @@ def _resolve_estimator(checked: dict[str, Any]) -> dict[str, object]:
             raise UsageError(f"penalty={penalty!r} means l1_ratio={expected:g}; got l1_ratio={l1_ratio!r} "
                              "(use penalty='elasticnet' to mix)")
         l1_ratio = expected
-    return {"method": "penalized", "l1_ratio": l1_ratio}
+    return {"method": "penalized", "l1_ratio": l1_ratio, **resolved}
+
+
+def _resolve_inference(checked: dict[str, Any]) -> dict[str, object]:
+    """The rules between the inference options: robust standard errors and the choice of
+    intervals are maximum likelihood's; a cluster column makes ``se`` "cluster"."""
+    se, ci_method, cluster = checked["se"], checked["ci_method"], checked["cluster"]
+    chosen = [BY_KEYWORD[k].library_form(checked[k]) for k, default in
+              (("se", "model"), ("ci_method", "auto"), ("cluster", None)) if checked[k] != default]
+    if checked["penalty"] is not None:
+        conflicting, why = chosen, "a penalized fit has no p-values or intervals"
+    elif checked["method"] == "firth":
+        conflicting = [c for c in chosen if c != "ci_method='profile'"]
+        why = "Firth's fit has profile penalized-likelihood intervals and model-based standard errors"
+    else:
+        conflicting, why = [], ""
+    if conflicting:
+        one = len(conflicting) == 1
+        raise UsageError(f"{_join(conflicting)} {'applies' if one else 'apply'} to maximum likelihood; "
+                         f"{why}: leave {'it' if one else 'them'} out")
+    if cluster is not None:
+        if not cluster:
+            raise UsageError("cluster must name a column of the data; got ''")
+        if se not in ("model", "hc0"):
+            raise UsageError(f"cluster={cluster!r} gives cluster-robust standard errors (the HC0 sandwich "
+                             f"summed by cluster, times G/(G-1)); se={se!r} does not go with it: "
+                             "leave out se")
+        se = "cluster"
+    if se != "model" and ci_method == "profile":
+        raise UsageError(f"ci_method='profile' and {chosen[0]} do not go together: a profile-likelihood "
+                         "interval trusts the model's likelihood, robust standard errors do not; leave out "
+                         "ci_method (Wald intervals with the robust standard errors)")
+    return {"se": se}
 
 
 def _join(items: list[str]) -> str:

@@ -104,6 +104,9 @@ class Capabilities:
     term_tests : bool
         Whether each term can be tested by refitting without it (likelihood-ratio tests
         that keep their meaning: maximum likelihood).
+    se_type : str
+        What the standard errors are: "model" (the inverse information), "hc0", "hc1",
+        "hc3" (robust, sandwich) or "cluster" (cluster-robust).
     """
 
     intervals: str = "wald"
@@ -113,6 +116,7 @@ class Capabilities:
     standard_errors: bool = True
     shrunk: bool = False
     term_tests: bool = True
+    se_type: str = "model"
 
     @property
     def inferential(self) -> bool:
@@ -134,6 +138,11 @@ class ModelInfo:
     ci_method: str = "wald"  # "wald", "profile" or "none": the coefficient table's intervals
     #: what the predicted probabilities are, when not the fitted model's own ("" if they are)
     probabilities: str = ""
+    #: the standard errors: "model", "hc0", "hc1", "hc3" or "cluster" (by ``cluster``)
+    se_type: str = "model"
+    cluster: str | None = None
+    #: why the intervals are Wald's where profile-likelihood ones are the default ("" otherwise)
+    ci_note: str = ""
 
     @property
     def event_label(self) -> str:
@@ -180,6 +189,7 @@ class FitStatistics:
     #: what ``llr`` is: "likelihood-ratio" (from the log-likelihoods above it), or the
     #: estimator's own test ("penalized likelihood-ratio" for Firth's)
     llr_kind: str = "likelihood-ratio"
+    n_clusters: int | None = None  # clusters of cluster-robust standard errors
 
     #: Below this many of the rarer outcome per slope, maximum-likelihood estimates are
     #: biased away from zero and Wald intervals too narrow (Peduzzi et al. 1996,
@@ -215,6 +225,16 @@ class Coefficient:
     or_ci_low: float
     or_ci_high: float
     separated: bool = False  # estimate diverges (quasi-separation): no valid inference
+    #: the Wald interval, when the interval shown is another (profile likelihood); else NaN
+    wald_ci_low: float = float("nan")
+    wald_ci_high: float = float("nan")
+    #: a bound of the Wald interval is more than `WALD_DISAGREEMENT` of its half-width
+    #: from the interval shown: the likelihood is far from quadratic for this coefficient
+    wald_differs: bool = False
+
+    #: How far (a share of the Wald half-width) a Wald bound may lie from the profile
+    #: bound before the two intervals count as disagreeing.
+    WALD_DISAGREEMENT = 0.1
 
 
 @dataclass(frozen=True)

@@ -36,6 +36,7 @@ def fit_case(case: dict) -> statreport.FitResult:
         positive=case["positive"],
         threshold=case["threshold"],
         ci_level=case["ci_level"],
+        ci_method="wald",  # the references are confint.default's Wald intervals
     )
 
 
@@ -197,7 +198,7 @@ def test_odds_ratios_per_chosen_units_scale_rs_estimates_and_wald_bounds(tmp_pat
     case = next(c for c in glm_cases() if c["case"] == "anes96")
     r = {row["r_term"]: row for row in case["coefficients"]}
     assert main(["fit", case["formula"], str(REPO / case["data"]), "--positive", case["positive"], "-q",
-                 "--units", "age=10,self_lr=2", "-o", str(tmp_path / "u.json")]) == 0
+                 "--units", "age=10,self_lr=2", "--ci-method", "wald", "-o", str(tmp_path / "u.json")]) == 0
     report = json.loads((tmp_path / "u.json").read_text())
     per_unit = {u["term"]: u for u in report["per_unit"]}
     for term, unit in (("age", 10.0), ("self_lr", 2.0)):
@@ -206,6 +207,17 @@ def test_odds_ratios_per_chosen_units_scale_rs_estimates_and_wald_bounds(tmp_pat
         assert ours["odds_ratio"] == pytest.approx(math.exp(unit * theirs["estimate"]), rel=1e-6)
         assert ours["or_ci_low"] == pytest.approx(math.exp(unit * theirs["ci_low"]), rel=1e-6)
         assert ours["or_ci_high"] == pytest.approx(math.exp(unit * theirs["ci_high"]), rel=1e-6)
+
+
+def test_odds_ratios_per_chosen_units_scale_rs_profile_bounds(tmp_path):
+    """A profile interval is invariant under rescaling: per 10 units its bounds are exp(10 x R's)."""
+    case = json.loads((REPO / "tests" / "reference" / "inference" / "profile_anes96.json").read_text())
+    r = {row["term"]: row for row in case["coefficients"]}
+    assert main(["fit", case["formula"], str(REPO / case["data"]), "--positive", case["positive"], "-q",
+                 "--units", "age=10", "-o", str(tmp_path / "u.json")]) == 0
+    ours = json.loads((tmp_path / "u.json").read_text())["per_unit"][0]
+    assert ours["or_ci_low"] == pytest.approx(math.exp(10 * r["age"]["ci_low"]), rel=1e-6)
+    assert ours["or_ci_high"] == pytest.approx(math.exp(10 * r["age"]["ci_high"]), rel=1e-6)
 
 
 def test_units_for_a_name_that_is_not_a_numeric_term_stop_before_the_fit(capsys):

@@ -20,7 +20,7 @@ def tutorial():
 def test_required_keys_and_schema(report_schema):
     document = tutorial().to_dict()
     jsonschema.validate(document, report_schema)
-    assert document["schema_version"] == "1.3"
+    assert document["schema_version"] == "1.4"
     assert set(document["crosscheck"]) >= {"library", "version", "max_abs_coef_diff",
                                            "max_abs_prob_diff", "label_agreement", "tolerance", "passed"}
 

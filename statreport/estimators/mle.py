@@ -18,11 +18,11 @@ import numpy as np
 
 from ..crosscheck import WARM_START_ROWS, subsample
 from ..design import Design
-from ..errors import FitError
+from ..errors import FitError, UsageError
 from ..options import option
 from ..result import Capabilities, ReportWarning, term_namer
 from ..separation import Separation, detect_separation, looks_separated
-from .base import Estimate, SklearnRefit, WithoutOptions
+from .base import Estimate, SklearnRefit
 from .singular import redundant_columns, singular_message
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -141,19 +141,78 @@ class FirthCompanion:
     info: Any  # statreport.estimators.firth.FirthInfo
 
 
+#: Up to this many rows the intervals are profile-likelihood ones by default (about four
+#: constrained fits per bound, warm-started, each a few passes over the rows); above,
+#: Wald's, and the report says how to ask for profile intervals.
+PROFILE_ROWS = 100_000
+
 @dataclass(frozen=True)
-class MaximumLikelihood(WithoutOptions):
-    """Maximum likelihood by Newton's method (statsmodels `Logit`); Wald inference."""
+class MaximumLikelihood:
+    """Maximum likelihood by Newton's method (statsmodels `Logit`); Wald tests, and
+    profile-likelihood or Wald intervals (``ci_method``) with model-based or robust
+    standard errors (``se``).
+
+    ``ci_method`` "auto" becomes "profile" up to `PROFILE_ROWS` rows with model-based
+    standard errors and "wald" otherwise, when `tune` sees the design; robust
+    standard errors always come with Wald intervals (a profile interval is the
+    model's likelihood, which robust standard errors do not trust).
+    """
 
     name: ClassVar[str] = "mle"
     label: ClassVar[str] = "Maximum likelihood (Newton), statsmodels Logit"
-    capabilities: ClassVar[Capabilities] = Capabilities()
     tolerances: ClassVar[tuple[float, float]] = (1e-6, 1e-4)
     refit_needs_estimate: ClassVar[bool] = False
 
+    ci_method: str = "auto"  # "auto", "profile" or "wald"
+    se: str = "model"  # "model", "hc0", "hc1", "hc3" or "cluster"
+    #: why the intervals are Wald's when profile ones were the default ("" otherwise)
+    interval_note: str = ""
+
+    @classmethod
+    def from_options(cls, options: dict[str, Any]) -> MaximumLikelihood:
+        """From validated options (`statreport.options.validate` checked how they combine)."""
+        return cls(ci_method=options.get("ci_method") or "auto", se=options.get("se") or "model")
+
+    @property
+    def capabilities(self) -> Capabilities:
+        # the tests of terms compare likelihoods, which robust standard errors do not trust
+        return Capabilities(intervals="profile" if self.ci_method == "profile" else "wald", se_type=self.se,
+                            term_tests=self.se == "model")
+
+    def check(self, design: Design) -> None:
+        """Every design can be tried (a singular one fails in ``fit``, its columns named);
+        clustered standard errors need two clusters at least."""
+        if self.se == "cluster" and (design.n_clusters or 0) < 2:
+            raise UsageError(f"the cluster column '{design.cluster}' has {design.n_clusters or 0} value(s) "
+                             "in the rows used: clustered standard errors need at least two clusters "
+                             "(and about 30 to be trusted); check the column, or leave out cluster")
+
+    def tune(self, design: Design, *, stage: Stages) -> MaximumLikelihood:
+        """``ci_method`` "auto" settled by the design's size and the standard errors."""
+        if self.ci_method != "auto":
+            return self
+        if self.se != "model":
+            return dataclasses.replace(self, ci_method="wald")
+        if design.n_obs <= PROFILE_ROWS:
+            return dataclasses.replace(self, ci_method="profile")
+        return dataclasses.replace(self, ci_method="wald", interval_note=(
+            f"Wald intervals: above {PROFILE_ROWS:,} rows profile-likelihood intervals are computed only "
+            f"on request ({option('--ci-method', 'profile')}; two searches per coefficient, each a few "
+            "refits), and with this many rows the two agree closely"))
+
     def fit(self, design: Design, *, ci_level: float, stage: Stages) -> Estimate:
-        """`fit_mle`; under quasi-separation, with Firth's fit of the same model as details."""
-        estimate = fit_mle(design)
+        """`fit_mle`, then the chosen standard errors and intervals; under quasi-separation,
+        with Firth's fit of the same model as details."""
+        estimate = dataclasses.replace(fit_mle(design), interval_note=self.interval_note)
+        if self.se != "model" and estimate.cov is not None and not estimate.separated_terms:
+            from .sandwich import robust_covariance
+
+            estimate = dataclasses.replace(
+                estimate, cov=robust_covariance(design, estimate.probabilities, estimate.cov, self.se),
+                warnings=estimate.warnings + _cluster_warnings(design))
+        if self.ci_method == "profile" and estimate.converged and not estimate.separated_terms \
+                and estimate.cov is not None:
+            estimate = _with_profile_intervals(design, estimate, ci_level, stage)
         if not estimate.separated_terms:
             return estimate
         from ..inference import coefficient_table
@@ -202,6 +261,52 @@ class MaximumLikelihood(WithoutOptions):
         from ..crosscheck import refit_unpenalized
 
         return refit_unpenalized(design.X, design.y, solver_note=", no penalty")
+
+
+#: Below this many clusters cluster-robust standard errors are biased downward (Cameron &
+#: Miller 2015, J Hum Resour 50:317, put "few" at 20 to 50); the report says so.
+FEW_CLUSTERS = 30
+
+
+def _cluster_warnings(design: Design) -> tuple[ReportWarning, ...]:
+    """A warning when standard errors are clustered by few clusters."""
+    clusters = design.n_clusters
+    if clusters is None or clusters >= FEW_CLUSTERS:
+        return ()
+    return (ReportWarning(
+        "few_clusters",
+        f"the standard errors are clustered by '{design.cluster}', which has only {clusters} clusters: "
+        f"with fewer than about {FEW_CLUSTERS}, cluster-robust standard errors are too small and their "
+        "p-values too small (a wild cluster bootstrap is the usual remedy)"),)
+
+
+def _with_profile_intervals(design: Design, estimate: Estimate, ci_level: float, stage: Stages) -> Estimate:
+    """``estimate`` with profile-likelihood intervals (`statreport.estimators.profile`):
+    where 2 (l_max - l_profile(b_j)) reaches the chi-square quantile of ``ci_level``,
+    each found to 1e-10 standard errors. A coefficient whose bounds are not found
+    keeps its Wald interval, and a warning names it."""
+    from .profile import Likelihood, profile_intervals
+
+    model = Likelihood(design.X, design.y, penalized=False)
+    everything = np.arange(len(design.column_names), dtype=np.intp)
+    with stage("profile-likelihood intervals"):
+        best, _, converged, _ = model.maximize(estimate.params, everything)  # l_max to the last digit
+        if not converged or best.root is None:
+            return estimate
+        intervals, missing = profile_intervals(model, best, ci_level, stage.progress("fitting"))
+    found = list(estimate.warnings)
+    if missing:
+        from scipy.stats import norm
+
+        half = norm.ppf(0.5 + ci_level / 2) * np.sqrt(np.diag(best.covariance()))
+        for j in missing:
+            intervals[j] = (estimate.params[j] - half[j], estimate.params[j] + half[j])
+        names = _term_list([term_namer(design.categoricals)(design.column_names[j]) for j in missing])
+        found.append(ReportWarning(
+            "wald_intervals",
+            f"the profile-likelihood interval was not found for {names}; Wald intervals are shown for "
+            f"{'it' if len(missing) == 1 else 'them'} instead"))
+    return dataclasses.replace(estimate, intervals=intervals, warnings=tuple(found))
 
 
 def fit_mle(design: Design, *, start: np.ndarray | None = None) -> Estimate:

@@ -191,7 +191,7 @@ def refit_selected(
     """Unpenalized MLE on the intercept and the terms the penalty kept: its rows, the
     categoricals refitted whole, and its warnings (post-selection first)."""
     from ..inference import coefficient_table
-    from .mle import MaximumLikelihood, fit_mle
+    from .mle import fit_mle
 
     kept = set(design.column_names) - set(info.zero_terms)
     selected = len(kept - {"Intercept"})
@@ -208,7 +208,7 @@ def refit_selected(
     names = tuple(design.column_names[i] for i in keep)
     subset = dataclasses.replace(design, X=np.asfortranarray(design.X[:, keep]), column_names=names)
     estimate = fit_mle(subset)
-    rows = coefficient_table(estimate, names, ci_level=ci_level, capabilities=MaximumLikelihood.capabilities)
+    rows = coefficient_table(estimate, names, ci_level=ci_level, capabilities=Capabilities())
     found = [ReportWarning(
         "post_selection",
         f"the refit table re-estimates the {selected} term(s) the {info.penalty} penalty kept, "

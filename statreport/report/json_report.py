@@ -14,7 +14,9 @@ from ..result import ResultData
 from .document import Document
 
 #: 1.3: model.method "firth", model.method_label, model.ci_method, "firth", "terms", "per_unit"
-SCHEMA_VERSION = "1.3"
+#: 1.4: model.se_type, model.cluster, model.ci_note, fit.n_clusters, coefficients[].wald_ci_low,
+#: wald_ci_high and wald_differs (profile-likelihood intervals of maximum likelihood)
+SCHEMA_VERSION = "1.4"
 
 
 #: The JSON report's top-level keys in the order they are written (others follow).

@@ -57,6 +57,22 @@ METHODS: dict[str, str] = {
     "elasticnet": "Penalized likelihood, elastic net",
 }
 
+#: What each standard-error type is called (``model.se_type``).
+STANDARD_ERRORS: dict[str, str] = {
+    "model": "model-based (inverse information)",
+    "hc0": "robust, HC0 (sandwich)",
+    "hc1": "robust, HC1 (sandwich times n/(n−k))",
+    "hc3": "robust, HC3 (sandwich, leverage-adjusted)",
+    "cluster": "cluster-robust (sandwich by cluster, times G/(G−1))",
+}
+
+#: What each kind of interval is called (``model.ci_method``).
+INTERVALS: dict[str, str] = {
+    "wald": "Wald (estimate ± z × SE)",
+    "profile": "profile likelihood",
+    "none": "none",
+}
+
 
 def ci_label(level: float) -> str:
     """"95% CI" for 0.95; keeps a decimal only when the level needs it."""

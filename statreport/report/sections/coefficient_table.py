@@ -57,6 +57,8 @@ def _cells(row: Coefficient, label: str, *, indent: bool, inferential: bool) -> 
         odds = "\u2192 0" if row.estimate < 0 else "\u2192 \u221e"
     else:
         estimate, odds = formatting.number(row.estimate), formatting.odds_ratio(row.estimate)
+        if row.wald_differs:  # the note under the table gives the Wald interval
+            term = text(label, " ", styled("\u2021", "flag"))
     cells = [cell(term, role="level" if indent else "term", tooltip=row.term), number(estimate)]
     if inferential:
         cells += [number(formatting.number(row.std_error)), number(formatting.fixed(row.z, 2)),

@@ -8,7 +8,7 @@ import re
 from dataclasses import asdict
 from typing import Any
 
-from ...result import ResultData
+from ...result import ResultData, term_namer
 from .. import formatting, labels
 from ..document import Figures, FigureSpec, Note, Section, code, joined, strong, styled, text
 from .coefficient_table import coefficient_table, reference_levels
@@ -43,10 +43,30 @@ def build(result: ResultData) -> Section:
                                 "and no standard error, p-value or interval is valid. Odds ratios are "
                                 "exp(estimate).", *references)))
     elif inference.inferential:
+        se_type = result.model.se_type
+        errors = "" if se_type == "model" else (
+            f" Standard errors are {labels.STANDARD_ERRORS[se_type]}"
+            + (f" by {result.model.cluster} ({f.n_clusters} clusters)" if se_type == "cluster" else "")
+            + "; z, p-values and intervals use them (no tests of whole terms are shown: those "
+            "likelihood-ratio tests assume the model's own variance, which robust standard errors do not "
+            "trust).")
         blocks.append(Note(text(
             f"{TESTS.get(inference.tests, 'No tests')} and {ci} "
-            f"{INTERVALS.get(inference.intervals, 'no intervals')}; odds ratios are exp(estimate) with "
-            "the exponentiated interval bounds.", *references)))
+            f"{INTERVALS.get(result.model.ci_method, 'no intervals')}; odds ratios are exp(estimate) with "
+            "the exponentiated interval bounds.", errors,
+            f" {result.model.ci_note}." if result.model.ci_note else "", *references)))
+    differing = [row for row in result.coefficient_rows if row.wald_differs]
+    if differing:
+        name = term_namer(result.model.categoricals)
+        flagged: list[Any] = [styled("‡", "flag"), " The Wald interval differs materially from the "
+                              "profile-likelihood one (a bound off by more than "
+                              f"{differing[0].WALD_DISAGREEMENT:.0%} of its half-width), a sign that the "
+                              "log-likelihood is far from quadratic there and Wald's interval and p-value "
+                              "are poor approximations: "]
+        for i, row in enumerate(differing):
+            flagged += [code(name(row.term)), f" Wald {formatting.number(row.wald_ci_low)} to "
+                        f"{formatting.number(row.wald_ci_high)}", "; " if i < len(differing) - 1 else "."]
+        blocks.append(Note(text(*flagged)))
     basis = list(dict.fromkeys(term for row in result.coefficient_rows
                                for term in _BASIS_COLUMN.findall(row.term)))
     if basis:
@@ -140,4 +160,6 @@ def coefficient_json(row: Any, inference: Any) -> dict[str, Any]:
     for capability, fields in _BY_CAPABILITY.items():
         if unsupported[capability]:
             document.update(dict.fromkeys(fields, None))
+    if math.isnan(row.wald_ci_low) and math.isnan(row.wald_ci_high):  # the interval shown is Wald's
+        del document["wald_ci_low"], document["wald_ci_high"], document["wald_differs"]
     return document

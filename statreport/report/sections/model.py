@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict
 
 from ...result import ResultData
-from .. import formatting
+from .. import formatting, labels
 from ..document import Grid, Row, Section, Table, cell, code, styled, text
 
 
@@ -27,6 +27,14 @@ def build(result: ResultData) -> Section:
             styled(f"(fewer than {f.FEW_EVENTS_PER_PARAMETER}: estimates tend to be too far from zero "
                    "and intervals too narrow)", "caution") if few else "")))
     method = [_row("Method", text(m.method_label or m.method)), _row("Converged", _convergence(result))]
+    if result.inference.standard_errors:
+        errors = labels.STANDARD_ERRORS.get(m.se_type, m.se_type)
+        if m.se_type == "cluster" and f.n_clusters is not None:
+            errors += f" by {m.cluster}, {formatting.integer(f.n_clusters)} clusters"
+        method.append(_row("Standard errors", text(errors[:1].upper() + errors[1:])))
+    if m.ci_method != "none":
+        kind = labels.INTERVALS.get(m.ci_method, m.ci_method)
+        method.append(_row("Confidence intervals", text(kind[:1].upper() + kind[1:])))
     for i, cat in enumerate(m.categoricals):
         label = "Reference levels" if i == 0 else ""
         method.append(_row(label, text(code(cat.variable), f": {cat.reference}")))

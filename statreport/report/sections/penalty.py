@@ -82,7 +82,7 @@ def build_refit(result: ResultData) -> Section:
     info = result.method_details
     if not isinstance(info, PenaltyInfo) or info.refit is None:
         return Section("refit", None, json={"refit": None})
-    from ...estimators.mle import MaximumLikelihood
+    from ...result import Capabilities
     from .coefficients import coefficient_json
 
     return Section("refit", "Refit without penalty on the selected terms", (
@@ -90,7 +90,7 @@ def build_refit(result: ResultData) -> Section:
                   "same data; the p-values and intervals below do not account for that choice and are too "
                   "optimistic. Use them to describe, not to confirm."), kind="warning-box"),
         coefficient_table(info.refit, result.model.categoricals, ci_level=result.ci_level, inferential=True),
-    ), json={"refit": {"coefficients": [coefficient_json(row, MaximumLikelihood.capabilities)
+    ), json={"refit": {"coefficients": [coefficient_json(row, Capabilities())
                                         for row in info.refit]}})
 
 
