@@ -13,13 +13,14 @@ from typing import Any
 from ..result import ResultData
 from .document import Document
 
-#: 1.3: model.method "firth", model.method_label, model.ci_method, "firth", "terms", "per_unit"
+#: 1.3: model.method "firth", model.method_label, model.ci_method, "firth", "terms", "per_unit",
+#: "levels"
 SCHEMA_VERSION = "1.3"
 
 
 #: The JSON report's top-level keys in the order they are written (others follow).
 KEY_ORDER = ("schema_version", "title", "date", "model", "data", "fit", "pseudo_r2", "coefficients",
-             "per_unit", "terms", "classification", "crosscheck", "warnings", "versions", "penalty",
+             "levels", "per_unit", "terms", "classification", "crosscheck", "warnings", "versions", "penalty",
              "refit", "firth")
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 COEFFICIENT_COLUMNS: dict[str, str] = {
     "term": "Term",
+    "counts": "n (events)",
     "estimate": "Estimate",
     "std_error": "Std. error",
     "z": "z",
