@@ -228,6 +228,7 @@ def run(
     from .design import build_design
     from .formula import parse_formula
     from .inference import check_units, interval_method, odds_ratios_per_unit
+    from .levels import level_counts
 
     parsed = parse_formula(formula, allow_python=allow_python)
     with execution.freeing():  # the data frame is freed on leaving
@@ -269,6 +270,7 @@ def run(
         refit = pending.result() if pending is not None else estimator.refit(design, estimate)
         crosscheck = compare(design, estimate, refit, threshold=threshold, tolerances=estimator.tolerances)
     per_unit = odds_ratios_per_unit(summary.coefficient_rows, units, design.categoricals)
+    levels = level_counts(design)
     model = ModelInfo(
         formula=parsed.text,
         outcome=design.outcome,
@@ -303,6 +305,7 @@ def run(
         method_details=estimate.details,
         terms=terms,
         per_unit=per_unit,
+        levels=levels,
     )
 
 

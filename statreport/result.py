@@ -257,6 +257,19 @@ class TermTest:
 
 
 @dataclass(frozen=True)
+class LevelCount:
+    """Rows and events (rows with outcome 1) at one level of a categorical predictor, in the
+    rows the model used (`statreport.levels.level_counts`); weighted sums under frequency weights."""
+
+    term: str  # the categorical's term in the formula, as `CategoricalInfo.term`
+    variable: str
+    level: str
+    n: int
+    events: int
+    reference: bool = False  # the reference level (every dummy of its categorical 0)
+
+
+@dataclass(frozen=True)
 class UnitOddsRatio:
     """The odds ratio of a numeric predictor per a chosen number of its units."""
 
@@ -362,6 +375,9 @@ class ResultData:
         shown by its own report section.
     warnings : tuple of ReportWarning
         Everything the reader must know before trusting a number.
+    levels : tuple of LevelCount
+        Rows and events at each level of each categorical with a reference level, the
+        reference first (`statreport.levels.level_counts`).
     """
 
     model: ModelInfo
@@ -381,6 +397,7 @@ class ResultData:
     method_details: Any = None
     terms: tuple[TermTest, ...] = ()  # one test per term (empty when not computed)
     per_unit: tuple[UnitOddsRatio, ...] = ()  # odds ratios per the units asked for (``units=``)
+    levels: tuple[LevelCount, ...] = ()  # rows and events per level of each categorical
 
     def __repr__(self) -> str:
         """One screenful: what was fitted and whether to trust it (the tables are

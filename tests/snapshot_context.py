@@ -43,7 +43,24 @@ def pinned_tutorial_html() -> str:
     return render_html(pinned, with_figures=False).replace(statreport.__version__, "X")
 
 
+def pinned_anes96_coefficients_html() -> str:
+    """The Coefficients section alone of the 1996 election example (categoricals with their
+    reference levels and n (events) per level), without figures."""
+    import statreport
+    from statreport.report.html import render_html
+    from statreport.report.sections import build_document
+
+    with _without_source_date_epoch():
+        result = statreport.fit("vote ~ C(party, Treatment('independent')) + age + education + self_lr",
+                                EXAMPLES / "anes96.csv", positive="Dole", date="2026-01-01")
+    document = build_document(result)
+    only = dataclasses.replace(document,
+                               sections=tuple(s for s in document.sections if s.key == "coefficients"))
+    return render_html(result, with_figures=False, document=only).replace(statreport.__version__, "X")
+
+
 #: snapshot file name (under tests/snapshots) -> the function that renders it
 RENDERERS: dict[str, Callable[[], str]] = {
     "tutorial.html": pinned_tutorial_html,
+    "anes96_coefficients.html": pinned_anes96_coefficients_html,
 }

@@ -257,7 +257,8 @@ def test_a_separated_terms_row_shows_where_it_tends_not_where_newton_stopped():
     for row in separated:
         cells = html[html.index(f'title="{row.term}"'):]
         cells = re.findall(r'<td class="num">([^<]*)</td>', cells[:cells.index("</tr>")])
-        assert cells[0] == "\u2192 \u2212\u221e" and cells[-3] == "\u2192 0"
+        assert cells[0].endswith(" (0)")  # n (events): no events at that site
+        assert cells[1] == "\u2192 \u2212\u221e" and cells[-3] == "\u2192 0"
         assert f"{row.estimate:.4f}".replace("-", "\u2212") not in html
 
 
@@ -271,3 +272,58 @@ def test_spline_columns_are_said_to_be_read_together():
     assert "bs(x, df=3) is a basis of several columns" in interaction
     plain = _text(render_html(statreport.fit("y ~ x + z", frame), with_figures=False))
     assert "is a basis" not in plain
+
+
+ANES_FORMULA = "vote ~ C(party, Treatment('independent')) + age + education + self_lr"
+
+
+@pytest.fixture(scope="module")
+def anes():
+    return statreport.fit(ANES_FORMULA, EXAMPLES / "anes96.csv", positive="Dole")
+
+
+def _columns(table) -> int:  # type: ignore[no-untyped-def]
+    """The columns a table's header spans (its first header row; the second only splits)."""
+    return sum(c.colspan for c in table.header[0].cells)
+
+
+@pytest.mark.parametrize(("inferential", "tests"), [(True, "wald"), (True, "lr"), (False, "wald")])
+@pytest.mark.parametrize("counted", [True, False])
+def test_reference_level_rows_keep_every_column_aligned(anes, inferential, tests, counted):
+    """MLE, Firth's (LR p-values) and a penalized fit's table, with and without counts:
+    every row spans the header's columns, and the odds ratio of 1 sits in the odds-ratio column."""
+    from statreport.report.sections.coefficient_table import REFERENCE, coefficient_table
+
+    table = coefficient_table(anes.coefficient_rows, anes.model.categoricals, ci_level=0.95,
+                              inferential=inferential, tests=tests, levels=anes.levels if counted else ())
+    width = _columns(table)
+    assert width == (10 if inferential else 3) + counted
+    assert all(sum(c.colspan for c in row.cells) == width for row in table.rows)
+    header = [c.content.plain for c in table.header[0].cells]
+    assert ("n (events)" in header) is counted
+    odds_ratio = sum(c.colspan for c in table.header[0].cells[:header.index("Odds ratio")])  # its column
+    references = [row for row in table.rows if any(c.content.plain == REFERENCE for c in row.cells)]
+    assert [row.cells[0].content.plain for row in references] == ["independent", "college"]
+    for row in references:
+        assert row.cells[odds_ratio].content.plain == "1.000"
+        assert row.cells[1 + counted].content.plain in ("", REFERENCE)  # no estimate
+    headings = [row.cells[0].content.plain for row in table.rows if row.group]
+    assert headings == ["party", "education"]
+
+
+def test_each_level_row_shows_its_n_and_events(anes):
+    html = render_html(anes, with_figures=False)
+    text = _text(html)
+    assert "n (events)" in text
+    assert "party independent 37 (11) 1.000 (reference) independent democrat 108 (7) \u22121.7385" in text
+    assert "education college 90 (37) 1.000 (reference) grade school 13 (3)" in text
+    assert "(reference: " not in text  # the heading is the variable's name alone
+    age = html[html.index('title="age"'):]
+    assert re.findall(r"<td[^>]*>([^<]*)</td>", age[:age.index("</tr>")])[0] == ""  # numeric: no count
+    counts = {(c.variable, c.level): (c.n, c.events) for c in anes.levels}
+    assert sum(n for n, _ in counts.values()) == 2 * anes.fit.n_obs  # two categoricals, every row in each
+
+
+def test_a_model_without_categoricals_has_no_counts_column():
+    html = render_html(statreport.fit("y ~ x", EXAMPLES / "tutorial.csv"), with_figures=False)
+    assert "n (events)" not in html and "(reference)" not in html

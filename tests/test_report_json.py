@@ -25,6 +25,26 @@ def test_required_keys_and_schema(report_schema):
                                            "max_abs_prob_diff", "label_agreement", "tolerance", "passed"}
 
 
+def test_levels_give_n_and_events_per_level_and_validate(report_schema):
+    anes = statreport.fit("vote ~ C(party, Treatment('independent')) + age + education + self_lr",
+                          EXAMPLES / "anes96.csv", positive="Dole")
+    document = json.loads(render_json(anes))
+    jsonschema.validate(document, report_schema)
+    assert list(document)[list(document).index("coefficients") + 1] == "levels"
+    assert document["levels"][0] == {"term": "C(party, Treatment('independent'))", "variable": "party",
+                                      "level": "independent", "n": 37, "events": 11, "reference": True}
+    references = [level["level"] for level in document["levels"] if level["reference"]]
+    assert references == ["independent", "college"]
+    for variable in ("party", "education"):
+        rows = [level for level in document["levels"] if level["variable"] == variable]
+        assert sum(level["n"] for level in rows) == document["fit"]["n_obs"]
+        assert sum(level["events"] for level in rows) == document["fit"]["events"]
+    assert tutorial().to_dict()["levels"] == []
+    broken = {**document, "levels": [{**document["levels"][0], "n": 3.5}]}
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(broken, report_schema)
+
+
 def test_numbers_round_trip_at_full_precision():
     result = tutorial()
     document = json.loads(render_json(result))

@@ -116,6 +116,15 @@ def test_pdf_text_has_formula_and_table_values(anes, anes_pdf):
     assert "Page 1 of" in text
 
 
+def test_pdf_shows_reference_levels_as_rows_with_n_and_events(anes, anes_pdf):
+    text = text_of(anes_pdf)
+    for level in anes.levels:
+        shown = f"{formatting.integer(level.n)} ({formatting.integer(level.events)})"
+        assert re.search(rf"(?<!\S){re.escape(shown)}\s", text), (level, shown)
+    assert re.search(r"independent\s+37 \(11\)\s+1\.000\s+\(reference\)", text)
+    assert re.search(r"college\s+90 \(37\)\s+1\.000\s+\(reference\)", text)
+
+
 def test_pdf_metadata(anes, anes_pdf):
     info = anes_pdf.metadata
     assert info.title == "Logistic regression report"
@@ -262,7 +271,7 @@ def test_a_coefficient_table_of_25_rows_or_fewer_is_marked_short_for_print_css()
     from statreport.report.html import render_html
 
     # print.css keeps a table marked short whole; 26 rows and more may break across pages.
-    # Rows are coefficients: a categorical's heading row does not count.
+    # Rows are coefficients and reference levels: a categorical's heading row does not count.
     rng = np.random.default_rng(5)
     frame = pd.DataFrame({f"x{i}": rng.normal(size=400) for i in range(25)})
     frame["y"] = (rng.random(400) < 0.4).astype(int)
@@ -273,9 +282,12 @@ def test_a_coefficient_table_of_25_rows_or_fewer_is_marked_short_for_print_css()
     assert '<table class="coefficients short">' in short
     assert '<table class="coefficients">' in long
     frame["g"] = np.repeat(["a", "b"], 200)
-    with_heading = render_html(statreport.fit("y ~ C(g) + " + " + ".join(f"x{i}" for i in range(23)),
+    with_heading = render_html(statreport.fit("y ~ C(g) + " + " + ".join(f"x{i}" for i in range(22)),
                                               frame), with_figures=False)
-    assert '<table class="coefficients short">' in with_heading  # 25 coefficients and a heading
+    assert '<table class="coefficients short">' in with_heading  # 24 coefficients, a reference, a heading
+    one_more = render_html(statreport.fit("y ~ C(g) + " + " + ".join(f"x{i}" for i in range(23)), frame),
+                           with_figures=False)
+    assert '<table class="coefficients">' in one_more  # 25 coefficients and the reference level's row
 
 
 def test_a_short_table_that_fits_stays_on_its_page_with_its_notes():

@@ -94,7 +94,7 @@ class Cell:
     header: bool = False
     colspan: int = 1
     rowspan: int = 1
-    role: str = ""  # what kind of cell: "term", "level", "label", "hash" (formats may style it)
+    role: str = ""  # what kind of cell: "term", "level", "label", "hash", "reference" (formats may style it)
     tooltip: str = ""  # the raw name behind a reader's label
 
 

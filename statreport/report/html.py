@@ -25,7 +25,7 @@ if TYPE_CHECKING:  # pragma: no cover
 TEMPLATE = "report.html.j2"
 
 #: HTML classes of a cell's role and of a note's kind.
-ROLES = {"term": "term", "level": "term level", "label": "label", "hash": "hash"}
+ROLES = {"term": "term", "level": "term level", "label": "label", "hash": "hash", "reference": "reference"}
 NOTES = {"note": "note", "caution": "note caution", "per-unit": "note per-unit",
          "withheld": "note figure-withheld"}
 

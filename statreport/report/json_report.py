@@ -15,13 +15,14 @@ from .document import Document
 
 #: 1.3: model.method "firth", model.method_label, model.ci_method, "firth", "terms", "per_unit"
 #: 1.4: model.se_type, model.cluster, model.ci_note, fit.n_clusters, coefficients[].wald_ci_low,
-#: wald_ci_high and wald_differs (profile-likelihood intervals of maximum likelihood)
+#: wald_ci_high and wald_differs (profile-likelihood intervals of maximum likelihood); "levels"
+#: (rows and events per level of each categorical)
 SCHEMA_VERSION = "1.4"
 
 
 #: The JSON report's top-level keys in the order they are written (others follow).
 KEY_ORDER = ("schema_version", "title", "date", "model", "data", "fit", "pseudo_r2", "coefficients",
-             "per_unit", "terms", "classification", "crosscheck", "warnings", "versions", "penalty",
+             "levels", "per_unit", "terms", "classification", "crosscheck", "warnings", "versions", "penalty",
              "refit", "firth")
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 COEFFICIENT_COLUMNS: dict[str, str] = {
     "term": "Term",
+    "counts": "n (events)",
     "estimate": "Estimate",
     "std_error": "Std. error",
     "z": "z",
@@ -59,17 +60,17 @@ METHODS: dict[str, str] = {
 
 #: What each standard-error type is called (``model.se_type``).
 STANDARD_ERRORS: dict[str, str] = {
-    "model": "model-based (inverse information)",
-    "hc0": "robust, HC0 (sandwich)",
-    "hc1": "robust, HC1 (sandwich times n/(n−k))",
-    "hc3": "robust, HC3 (sandwich, leverage-adjusted)",
+    "model": "model-based",
+    "hc0": "robust (HC0 sandwich)",
+    "hc1": "robust (HC1 sandwich, times n/(n−k))",
+    "hc3": "robust (HC3 sandwich, leverage-adjusted)",
     "cluster": "cluster-robust (sandwich by cluster, times G/(G−1))",
 }
 
 #: What each kind of interval is called (``model.ci_method``).
 INTERVALS: dict[str, str] = {
-    "wald": "Wald (estimate ± z × SE)",
-    "profile": "profile likelihood",
+    "wald": "Wald",
+    "profile": "profile-likelihood",
     "none": "none",
 }
 

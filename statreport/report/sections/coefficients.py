@@ -11,7 +11,7 @@ from typing import Any
 from ...result import ResultData, term_namer
 from .. import formatting, labels
 from ..document import Figures, FigureSpec, Note, Section, code, joined, strong, styled, text
-from .coefficient_table import coefficient_table, reference_levels
+from .coefficient_table import coefficient_table
 
 #: A spline or polynomial basis column (``bs(x, df=4)[1]``), alone or in an interaction.
 _BASIS_COLUMN = re.compile(r"(?<![\w.])((?:bs|cr|cs|cc|poly)\([^\[\]]*\))\[\d+\]")
@@ -28,20 +28,19 @@ def build(result: ResultData) -> Section:
     ci = labels.ci_label(result.ci_level)
     blocks: list[Any] = [coefficient_table(result.coefficient_rows, result.model.categoricals,
                                            ci_level=result.ci_level, inferential=inference.inferential,
-                                           tests=inference.tests)]
+                                           tests=inference.tests, levels=result.levels)]
     if any(row.separated for row in result.coefficient_rows):
         blocks.append(Note(text(
             styled("\u2020", "flag"), " Separated term: its maximum-likelihood estimate is infinite, so the "
             "table shows where it tends (\u2192 \u2212\u221e, odds ratio \u2192 0, or \u2192 +\u221e); no "
             "standard error, p-value or interval is valid for it. The JSON report gives where the "
             "optimizer stopped.")))
-    references = reference_levels(result.model.categoricals)
     if inference.shrunk:
         blocks.append(Note(text("Odds ratios are exp(estimate) of the penalized coefficients.")))
     elif not f.converged:
         blocks.append(Note(text("The fit did not converge: the estimates are where the optimizer stopped, "
                                 "and no standard error, p-value or interval is valid. Odds ratios are "
-                                "exp(estimate).", *references)))
+                                "exp(estimate).")))
     elif inference.inferential:
         se_type = result.model.se_type
         errors = "" if se_type == "model" else (
@@ -54,7 +53,7 @@ def build(result: ResultData) -> Section:
             f"{TESTS.get(inference.tests, 'No tests')} and {ci} "
             f"{INTERVALS.get(result.model.ci_method, 'no intervals')}; odds ratios are exp(estimate) with "
             "the exponentiated interval bounds.", errors,
-            f" {result.model.ci_note}." if result.model.ci_note else "", *references)))
+            f" {result.model.ci_note}." if result.model.ci_note else "")))
     differing = [row for row in result.coefficient_rows if row.wald_differs]
     if differing:
         name = term_namer(result.model.categoricals)
@@ -111,6 +110,7 @@ def build(result: ResultData) -> Section:
     return Section("coefficients", title, tuple(blocks), tuple(specs),
                    json={"coefficients": [coefficient_json(row, inference)
                                           for row in result.coefficient_rows],
+                         "levels": [asdict(level) for level in result.levels],
                          "per_unit": [_unit_json(u, inference) for u in result.per_unit] or None})
 
 

@@ -91,7 +91,7 @@ def _beside_separation(result: ResultData, companion: FirthCompanion) -> Section
                   "the separated ones included, and report it as Firth's; the whole report of that fit is "
                   "one option away (method firth)."), kind="warning-box"),
         coefficient_table(companion.rows, result.model.categoricals, ci_level=result.ci_level,
-                          inferential=True, tests="lr"),
+                          inferential=True, tests="lr", levels=result.levels),
         Note(text(METHOD, "p-values are penalized likelihood-ratio tests and the intervals profile "
                   "penalized-likelihood intervals (as R's logistf).")),
     ), json={"firth": {**_json(companion.info), "companion": True,

@@ -27,15 +27,12 @@ def build(result: ResultData) -> Section:
             styled(f"(fewer than {f.FEW_EVENTS_PER_PARAMETER}: estimates tend to be too far from zero "
                    "and intervals too narrow)", "caution") if few else "")))
     method = [_row("Method", text(m.method_label or m.method)), _row("Converged", _convergence(result))]
-    if result.inference.standard_errors:
-        errors = labels.STANDARD_ERRORS.get(m.se_type, m.se_type)
-        if m.se_type == "cluster" and f.n_clusters is not None:
-            errors += f" by {m.cluster}, {formatting.integer(f.n_clusters)} clusters"
-        method.append(_row("Standard errors", text(errors[:1].upper() + errors[1:])))
-    if m.ci_method != "none":
-        kind = labels.INTERVALS.get(m.ci_method, m.ci_method)
-        method.append(_row("Confidence intervals", text(kind[:1].upper() + kind[1:])))
-    for i, cat in enumerate(m.categoricals):
+    inference = _inference(result)
+    if inference:
+        method.append(_row("Inference", text(inference)))
+    counted = {count.term for count in result.levels}
+    shown = [cat for cat in m.categoricals if cat.term not in counted]  # the table shows the others
+    for i, cat in enumerate(shown):
         label = "Reference levels" if i == 0 else ""
         method.append(_row(label, text(code(cat.variable), f": {cat.reference}")))
     model = asdict(m)
@@ -43,6 +40,21 @@ def build(result: ResultData) -> Section:
     tables = Grid((Table("summary", tuple(rows)), Table("summary", tuple(method))))
     return Section("model", "Model", (tables,),
                    json={"model": model})
+
+
+def _inference(result: ResultData) -> str:
+    """"Model-based standard errors; profile-likelihood intervals", or "" without either."""
+    m, f = result.model, result.fit
+    parts = []
+    if result.inference.standard_errors:
+        errors = labels.STANDARD_ERRORS.get(m.se_type, m.se_type)
+        if m.se_type == "cluster" and f.n_clusters is not None:
+            errors += f" by {m.cluster}, {formatting.integer(f.n_clusters)} clusters"
+        parts.append(f"{errors} standard errors")
+    if m.ci_method != "none":
+        parts.append(f"{labels.INTERVALS.get(m.ci_method, m.ci_method)} intervals")
+    joined = "; ".join(parts)
+    return joined[:1].upper() + joined[1:]
 
 
 def _row(label: str, value: object) -> Row:

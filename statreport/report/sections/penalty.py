@@ -89,7 +89,8 @@ def build_refit(result: ResultData) -> Section:
         Note(text(strong("Post-selection inference."), " These terms were chosen by the penalized fit on the "
                   "same data; the p-values and intervals below do not account for that choice and are too "
                   "optimistic. Use them to describe, not to confirm."), kind="warning-box"),
-        coefficient_table(info.refit, result.model.categoricals, ci_level=result.ci_level, inferential=True),
+        coefficient_table(info.refit, result.model.categoricals, ci_level=result.ci_level, inferential=True,
+                          levels=result.levels),
     ), json={"refit": {"coefficients": [coefficient_json(row, Capabilities())
                                         for row in info.refit]}})
 
