@@ -52,6 +52,9 @@ def fit(
     ci_method: str = "auto",
     se: str = "model",
     cluster: str | None = None,
+    weights: str | None = None,
+    trials: str | None = None,
+    class_weight: str | None = None,
     units: dict[str, float] | None = None,
     positive: str | None = None,
     title: str | None = None,
@@ -101,6 +104,18 @@ def fit(
         Column naming each row's cluster (matched set, subject, school): cluster-robust
         standard errors, the HC0 sandwich summed by cluster times G/(G-1) (Stata's
         ``vce(cluster)``, R's ``sandwich::vcovCL(type = "HC0", cadjust = TRUE)``).
+    weights : str, optional
+        Column of frequency weights: whole numbers, each row standing for that many
+        identical observations. The report is exactly that of the expanded rows
+        (n is the sum of the weights); memory grows with that sum.
+    trials : str, optional
+        Column of trials for events/trials data: the outcome column then counts the
+        events of each row out of that many trials (a published table of counts).
+    class_weight : {"balanced"}, optional
+        Weight each class by n / (2 n_class) (scikit-learn's definition), a remedy taught
+        for rare outcomes: standard errors are robust (HC0 unless ``se`` says otherwise),
+        there is no likelihood-ratio test, AIC or BIC, and the fitted probabilities are
+        those of a balanced sample, not risks (the report says so).
     units : dict, optional
         Odds ratios also per these units of numeric predictors: ``{"age": 10}`` gives
         the odds ratio per 10 years of age, with its interval (SAS's UNITS).
@@ -182,6 +197,7 @@ def fit(
 
     options = validate({
         "threshold": threshold, "ci_level": ci_level, "ci_method": ci_method, "se": se, "cluster": cluster,
+        "weights": weights, "trials": trials, "class_weight": class_weight,
         "units": units, "positive": positive,
         "title": title,
         "date": date, "sep": sep, "encoding": encoding, "decimal": decimal,
@@ -235,6 +251,7 @@ def run(
         with stage("building the design"):
             design = build_design(parsed, loaded.frame, positive=options["positive"],
                                   missing=options["missing"], budget=budget, cluster=options["cluster"],
+                                  weights=options["weights"], trials=options["trials"],
                                   from_file=loaded.format not in ("dataframe", "parquet"))
         provenance = DataProvenance(
             source=loaded.source,
@@ -244,6 +261,8 @@ def run(
             n_rows_read=design.n_rows_read,
             n_obs=design.n_obs,
             n_dropped=design.n_dropped,
+            n_rows_used=design.n_rows_used,
+            expansion=design.expansion,
             dropped_by_column=design.dropped_by_column,
             delimiter=loaded.delimiter,
         )
@@ -321,8 +340,8 @@ class _Summary:
 
 
 def row_columns(options: dict[str, Any]) -> frozenset[str]:
-    """Columns the options read besides the formula's (the cluster column)."""
-    return frozenset(c for c in (options.get("cluster"),) if c is not None)
+    """Columns the options read besides the formula's (clusters, weights, trials)."""
+    return frozenset(c for c in (options.get(k) for k in ("cluster", "weights", "trials")) if c is not None)
 
 
 def _summarize(design: Design, estimate: Estimate, estimator: Estimator, *, threshold: float,

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from .counts import by_trials, by_weights, check_size, whole_counts
 from .errors import DataError, FormulaError
 from .formula import ParsedFormula, clean_message
 from .options import option
@@ -52,6 +53,10 @@ class Design:
     #: each row's cluster (codes 0..G-1) when standard errors are clustered, shape (n,)
     groups: np.ndarray | None = None
     cluster: str | None = None  # the column the clusters come from
+    #: data rows used, when rows stand for several observations (frequency weights, trials)
+    n_rows_used: int | None = None
+    #: what the rows' counts are ("frequency weights 'count'"), when they were expanded
+    expansion: str = ""
 
     @property
     def n_obs(self) -> int:
@@ -59,7 +64,8 @@ class Design:
 
     @property
     def n_dropped(self) -> int:
-        return self.n_rows_read - self.n_obs
+        """Data rows left out (missing values), not counting what counts expand to."""
+        return self.n_rows_read - (self.n_obs if self.n_rows_used is None else self.n_rows_used)
 
     @property
     def n_clusters(self) -> int | None:
@@ -80,6 +86,8 @@ def build_design(
     from_file: bool = True,
     budget: MemoryBudget | None = None,
     cluster: str | None = None,
+    weights: str | None = None,
+    trials: str | None = None,
 ) -> Design:
     """Drop incomplete rows, code the outcome as 0/1 and build the design matrix.
 
@@ -103,6 +111,10 @@ def build_design(
     cluster
         A column whose values name each row's cluster (for cluster-robust standard
         errors): rows where it is missing are dropped and counted like the formula's.
+    weights, trials
+        Columns of counts (`statreport.counts`): each row's frequency weight, or the
+        number of trials of which the outcome column counts the events. The design's
+        rows are then the observations they stand for.
     """
     from .checks import (
         check_design_size,
@@ -113,8 +125,7 @@ def build_design(
     )
 
     columns = list(formula.column_order)  # the missing-values table lists them so
-    if cluster is not None and cluster not in columns:
-        columns.append(cluster)
+    columns += [c for c in dict.fromkeys((cluster, weights, trials)) if c is not None and c not in columns]
     n_read = len(frame)
     if n_read == 0:
         raise DataError("the data have no rows")
@@ -129,8 +140,12 @@ def build_design(
             f"(column '{worst}' is missing most often); fill or drop that column"
         )
     outcome_values = _outcome_values(formula, frame)
-    y, positive_class = code_outcome(outcome_values, formula.outcome, positive)
-    negative_class = _other_value(outcome_values, y)
+    if trials is None:
+        y, positive_class = code_outcome(outcome_values, formula.outcome, positive)
+        negative_class = _other_value(outcome_values, y)
+    else:  # the outcome counts events: expanded below into 1s and 0s
+        y = whole_counts(outcome_values, formula.outcome, "the events").astype(np.float64)
+        positive_class, negative_class = "1", "0"
     predictors = set(formula.columns - formula.outcome_columns)
     warnings = check_text_columns(
         frame, formula.plain_columns & predictors, formula.categorical_columns & predictors,
@@ -149,6 +164,25 @@ def build_design(
                             + "; ".join(w.message for w in found))
         dropped = _add_counts(dropped, counts)
         warnings += found
+    rows_used = None
+    expansion = None
+    if weights is not None or trials is not None:
+        counted = whole_counts(frame[trials or weights], trials or weights or "",
+                               "the trials" if trials else "the frequency weights")
+        if outside is not None:
+            counted = counted[outside[0]]
+        rows_used = len(y)
+        check_size(int(counted.sum()), X.shape[1], budget)
+        expansion = (by_trials(y.astype(np.int64), counted, formula.outcome, trials) if trials is not None
+                     else by_weights(y, counted, weights or ""))
+        X, y = np.asfortranarray(X[expansion.rows]), expansion.y
+        if groups is not None:
+            groups = groups[expansion.rows]
+        # levels with few rows of counts may hold many observations (the Table-2 column says)
+        warnings = [w for w in warnings if w.code != "sparse_levels"]
+        if len(np.unique(y)) < 2:
+            raise DataError(f"outcome '{formula.outcome}' is constant in the observations the counts stand "
+                            "for; a logistic model needs both outcomes to occur")
     if not names:
         raise FormulaError(
             f"the formula '{formula.text}' has no terms: no intercept and no predictor; "
@@ -170,6 +204,8 @@ def build_design(
         terms=terms,
         groups=groups,
         cluster=cluster,
+        n_rows_used=rows_used,
+        expansion=expansion.description if expansion is not None else "",
     )
 
 

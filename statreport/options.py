@@ -418,6 +418,16 @@ OPTIONS: tuple[Option, ...] = (
     Option("cluster", ("--cluster",), Text("a column name (a str)"), None, metavar="COLUMN", quote=True,
            help="cluster-robust standard errors by this column (matched sets, repeated measures): "
            "Stata's vce(cluster COLUMN), with the G/(G-1) adjustment"),
+    Option("weights", ("--weights",), Text("a column name (a str)"), None, metavar="COLUMN", quote=True,
+           help="frequency weights: each row stands for this many identical observations (whole "
+           "numbers; the report is that of the expanded rows)"),
+    Option("trials", ("--trials",), Text("a column name (a str)"), None, metavar="COLUMN", quote=True,
+           help="events/trials data: the outcome column counts the events out of this many trials "
+           "per row (a published table of counts)"),
+    Option("class_weight", ("--class-weight",), Choice(("balanced",)), None,
+           help="weight each class by n/(2 n_class) (scikit-learn's 'balanced'), for rare outcomes: "
+           "robust (HC0) standard errors; the probabilities are then those of a balanced sample, "
+           "not event risks"),
     Option("units", ("--units",), Units(), None, metavar="X=U,...",
            help="odds ratios also per these units of numeric predictors, e.g. age=10,income=1000 "
            "(per 10 years of age, per 1000 of income)"),
@@ -598,6 +608,30 @@ def _resolve_inference(checked: dict[str, Any]) -> dict[str, object]:
                              f"summed by cluster, times G/(G-1)); se={se!r} does not go with it: "
                              "leave out se")
         se = "cluster"
+    weights, trials, class_weight = checked["weights"], checked["trials"], checked["class_weight"]
+    given = [BY_KEYWORD[k].library_form(checked[k]) for k in ("weights", "trials", "class_weight")
+             if checked[k] is not None]
+    if len(given) > 1:
+        raise UsageError(f"{_join(given)} do not go together: give frequency weights, events out of trials, "
+                         "or class weights, one of them")
+    for keyword, value in (("weights", weights), ("trials", trials)):
+        if value is not None and not value:
+            raise UsageError(f"{keyword} must name a column of the data; got ''")
+    if trials is not None and checked["positive"] is not None:
+        raise UsageError(f"positive={checked['positive']!r} does not apply with trials={trials!r}: the "
+                         "outcome column counts the events; leave out positive")
+    if (weights or trials) and checked["alpha"] == "cv":
+        raise UsageError("alpha='cv' with counts would split the observations of one row across folds; "
+                         "give alpha a number, or expand the data yourself with a row identifier to fold by")
+    if class_weight is not None:
+        if checked["penalty"] is not None or checked["method"] == "firth":
+            raise UsageError(f"class_weight={class_weight!r} applies to maximum likelihood; leave it out")
+        if ci_method == "profile":
+            raise UsageError("ci_method='profile' does not go with class_weight: a weighted fit is not a "
+                             "likelihood to profile; leave out ci_method (Wald intervals with robust "
+                             "standard errors)")
+        if se == "model":
+            se = "hc0"  # the model's own standard errors assume the weights are counts
     if se != "model" and ci_method == "profile":
         raise UsageError(f"ci_method='profile' and {chosen[0]} do not go together: a profile-likelihood "
                          "interval trusts the model's likelihood, robust standard errors do not; leave out "

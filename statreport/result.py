@@ -168,6 +168,9 @@ class DataProvenance:
     n_dropped: int
     dropped_by_column: tuple[tuple[str, int], ...]
     delimiter: str | None = None  # of a delimited text file, as given or detected
+    #: data rows used when each stands for several observations (``n_obs`` counts those)
+    n_rows_used: int | None = None
+    expansion: str = ""  # what the rows' counts are: "frequency weights 'count'"; "" otherwise
 
 
 @dataclass(frozen=True)

@@ -13,9 +13,7 @@ def build(result: ResultData) -> Section:
     m, f = result.model, result.fit
     rows = [
         _row("Outcome", text(code(m.outcome), ", event = ", code(m.positive_class))),
-        _row("Observations", text(formatting.integer(f.n_obs)
-                                  + (f" (of {formatting.integer(result.data.n_rows_read)} read)"
-                                     if result.data.n_dropped else ""))),
+        _row("Observations", text(_observations(result))),
         _row("Events", text(f"{formatting.integer(f.events)} ({formatting.percent(f.events / f.n_obs)})")),
         _row("Parameters", text(f"{m.n_params}" + ("" if m.has_intercept else " (no intercept)"))),
     ]
@@ -40,6 +38,15 @@ def build(result: ResultData) -> Section:
     tables = Grid((Table("summary", tuple(rows)), Table("summary", tuple(method))))
     return Section("model", "Model", (tables,),
                    json={"model": model})
+
+
+def _observations(result: ResultData) -> str:
+    """"944", "944 (of 950 read)", or "4,526 (24 rows of counts, frequency weights 'count')"."""
+    d = result.data
+    shown = formatting.integer(result.fit.n_obs)
+    if d.expansion:
+        return f"{shown} ({formatting.integer(d.n_rows_used or 0)} rows of counts: {d.expansion})"
+    return shown + (f" (of {formatting.integer(d.n_rows_read)} read)" if d.n_dropped else "")
 
 
 def _inference(result: ResultData) -> str:

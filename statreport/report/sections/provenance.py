@@ -20,9 +20,12 @@ def build(result: ResultData) -> Section:
     rows = [_row("Source", f"{d.source} ({', '.join(details)})")]
     if d.sha256:
         rows.append(Row((cell("SHA-256", header=True), cell(d.sha256, role="hash"))))
+    used = d.n_obs if d.n_rows_used is None else d.n_rows_used
     rows += [_row("Rows read", formatting.integer(d.n_rows_read)),
-             _row("Rows used", formatting.integer(d.n_obs)),
+             _row("Rows used", formatting.integer(used)),
              _row("Rows dropped (missing values)", formatting.integer(d.n_dropped))]
+    if d.expansion:
+        rows.append(_row("Observations", f"{formatting.integer(d.n_obs)}: the rows counted by {d.expansion}"))
     missing = Table("missing", tuple(Row((cell(name, role="term"), number(formatting.integer(count))))
                                      for name, count in d.dropped_by_column),
                     header=(Row((cell("Variable", header=True), cell("Missing", header=True))),))
