@@ -130,6 +130,7 @@ WARNING_CLASSES: dict[str, type[StatReportWarning]] = {
     "wald_intervals": InferenceWarning,
     "wald_tests": InferenceWarning,
     "few_clusters": InferenceWarning,
+    "class_weights": InferenceWarning,
     "solver": SolverWarning,
     "estimation": SolverWarning,
 }

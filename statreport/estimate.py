@@ -59,6 +59,8 @@ class Estimate:
     details: Any = None  # estimator-specific frozen data for its report section
     #: why the intervals are not the kind the estimator would choose by default ("" otherwise)
     interval_note: str = ""
+    #: the null model's log-likelihood when not the plain one of the outcome (a weighted fit's)
+    null_log_likelihood: float | None = None
 
 
 __all__ = ["Estimate", "SklearnRefit"]

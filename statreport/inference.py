@@ -144,7 +144,8 @@ def fit_statistics(
     k = int(estimate.params.shape[0])
     df_model = k - int(has_intercept)
     ll = estimate.log_likelihood
-    ll_null = null_log_likelihood(y, has_intercept=has_intercept)
+    ll_null = (null_log_likelihood(y, has_intercept=has_intercept) if estimate.null_log_likelihood is None
+               else estimate.null_log_likelihood)
     llr = 2.0 * (ll - ll_null)
     # with estimates at infinity (quasi-separation) the log-likelihood is a supremum
     # and the chi-square reference of the LR test, which assumes finite estimates, fails

@@ -80,7 +80,7 @@ TEMPLATES = PACKAGE / "templates"
 #: may use every other layer, and no other layer uses it.
 COMPUTATION_LAYER = (
     "statreport.data", "statreport.design", "statreport.estimate", "statreport.estimators",
-    "statreport.budget", "statreport.terms", "statreport.levels",
+    "statreport.budget", "statreport.terms", "statreport.levels", "statreport.counts",
     "statreport.inference", "statreport.classification", "statreport.crosscheck",
     "statreport.curves", "statreport.result", "statreport.formula", "statreport.formula_safety",
     "statreport.separation", "statreport.checks", "statreport.options", "statreport.errors",

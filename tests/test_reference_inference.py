@@ -18,7 +18,7 @@ from conftest import REPO
 import statreport
 
 REFERENCE = REPO / "tests" / "reference" / "inference"
-OPTIONS = ("ci_method", "ci_level", "se", "cluster")
+OPTIONS = ("ci_method", "ci_level", "se", "cluster", "class_weight")
 
 
 def cases(prefixes: tuple[str, ...]) -> list[dict]:
@@ -160,3 +160,20 @@ def test_a_cluster_column_with_one_value_is_refused_and_a_missing_one_named():
         statreport.fit(case["formula"], frame, cluster="one")
     with pytest.raises(statreport.FormulaError, match="nowhere"):
         statreport.fit(case["formula"], frame, cluster="nowhere")
+
+
+def test_balanced_class_weights_match_rs_weighted_glm_with_hc0_standard_errors():
+    case = cases(("class_weight_",))[0]
+    result = fit_case(case)
+    for mine, theirs in zip(result.coefficient_rows, case["coefficients"], strict=True):
+        for key in ("estimate", "std_error", "z", "p_value", "ci_low", "ci_high"):
+            assert close(getattr(mine, key), theirs[key]), (mine.term, key)
+    assert close(result.fit.log_likelihood, case["fit"]["log_likelihood"])  # the weighted one
+    assert close(result.fit.ll_null, case["fit"]["ll_null"])
+    # no likelihood-ratio test, AIC or BIC: a weighted fit is no likelihood of the data
+    fit = result.fit
+    assert all(math.isnan(v) for v in (fit.llr, fit.llr_p_value, fit.aic, fit.bic))
+    assert result.model.se_type == "hc0" and result.terms == ()
+    assert "balanced class weights" in result.model.probabilities
+    assert any(w.code == "class_weights" for w in result.warnings)
+    assert result.crosscheck.passed and "class_weight='balanced'" in result.crosscheck.solver

@@ -165,19 +165,24 @@ class MaximumLikelihood:
 
     ci_method: str = "auto"  # "auto", "profile" or "wald"
     se: str = "model"  # "model", "hc0", "hc1", "hc3" or "cluster"
+    class_weight: str | None = None  # "balanced": each class weighted by n / (2 n_class)
     #: why the intervals are Wald's when profile ones were the default ("" otherwise)
     interval_note: str = ""
 
     @classmethod
     def from_options(cls, options: dict[str, Any]) -> MaximumLikelihood:
         """From validated options (`statreport.options.validate` checked how they combine)."""
-        return cls(ci_method=options.get("ci_method") or "auto", se=options.get("se") or "model")
+        return cls(ci_method=options.get("ci_method") or "auto", se=options.get("se") or "model",
+                   class_weight=options.get("class_weight"))
 
     @property
     def capabilities(self) -> Capabilities:
         # the tests of terms compare likelihoods, which robust standard errors do not trust
+        # a class-weighted fit maximizes no likelihood of the data: no LR test, AIC or BIC
+        likelihood = self.class_weight is None
         return Capabilities(intervals="profile" if self.ci_method == "profile" else "wald", se_type=self.se,
-                            term_tests=self.se == "model")
+                            term_tests=self.se == "model", model_test=likelihood,
+                            information_criteria=likelihood)
 
     def check(self, design: Design) -> None:
         """Every design can be tried (a singular one fails in ``fit``, its columns named);
@@ -203,12 +208,17 @@ class MaximumLikelihood:
     def fit(self, design: Design, *, ci_level: float, stage: Stages) -> Estimate:
         """`fit_mle`, then the chosen standard errors and intervals; under quasi-separation,
         with Firth's fit of the same model as details."""
-        estimate = dataclasses.replace(fit_mle(design), interval_note=self.interval_note)
+        if self.class_weight is not None:
+            estimate = fit_class_weighted(design)
+        else:
+            estimate = dataclasses.replace(fit_mle(design), interval_note=self.interval_note)
         if self.se != "model" and estimate.cov is not None and not estimate.separated_terms:
             from .sandwich import robust_covariance
 
+            weights = None if self.class_weight is None else balanced_weights(design.y)
+            cov = robust_covariance(design, estimate.probabilities, estimate.cov, self.se, weights)
             estimate = dataclasses.replace(
-                estimate, cov=robust_covariance(design, estimate.probabilities, estimate.cov, self.se),
+                estimate, cov=cov,
                 warnings=estimate.warnings + _cluster_warnings(design))
         if self.ci_method == "profile" and estimate.converged and not estimate.separated_terms \
                 and estimate.cov is not None:
@@ -257,10 +267,17 @@ class MaximumLikelihood:
         return None
 
     def refit(self, design: Design, estimate: Estimate | None) -> SklearnRefit:
-        """scikit-learn without a penalty on the same design (`refit_unpenalized`)."""
+        """scikit-learn without a penalty on the same design (`refit_unpenalized`); with
+        class weights, scikit-learn's own "balanced" weights."""
         from ..crosscheck import refit_unpenalized
 
-        return refit_unpenalized(design.X, design.y, solver_note=", no penalty")
+        if self.class_weight is None:
+            return refit_unpenalized(design.X, design.y, solver_note=", no penalty")
+        from sklearn.utils.class_weight import compute_sample_weight
+
+        weights = compute_sample_weight("balanced", design.y)
+        return refit_unpenalized(design.X, design.y, sample_weight=weights,
+                                 solver_note=", no penalty, class_weight='balanced'")
 
 
 #: Below this many clusters cluster-robust standard errors are biased downward (Cameron &
@@ -278,6 +295,70 @@ def _cluster_warnings(design: Design) -> tuple[ReportWarning, ...]:
         f"the standard errors are clustered by '{design.cluster}', which has only {clusters} clusters: "
         f"with fewer than about {FEW_CLUSTERS}, cluster-robust standard errors are too small and their "
         "p-values too small (a wild cluster bootstrap is the usual remedy)"),)
+
+
+def balanced_weights(y: np.ndarray) -> np.ndarray:
+    """Each row's class weight n / (2 n_class), shape (n,): scikit-learn's "balanced"."""
+    events = float(y.sum())
+    return np.where(y == 1.0, y.shape[0] / (2.0 * events), y.shape[0] / (2.0 * (y.shape[0] - events)))
+
+
+#: What the probabilities of a class-weighted fit are (the report says it beside them).
+CLASS_WEIGHT_NOTE = ("from a fit with balanced class weights: the probabilities of a sample with as many "
+                     "events as non-events, not the risk in these data (they are too high for a rare "
+                     "outcome); use them to rank or classify, not as risks")
+
+
+def fit_class_weighted(design: Design) -> Estimate:
+    """Maximize the class-weighted log-likelihood sum_i w_i l_i, w = `balanced_weights`
+    (statsmodels' GLM, binomial, IRLS, with the weights as ``var_weights``).
+
+    ``cov`` is the weighted information's inverse, the bread of the robust covariance the
+    estimator puts in its place; ``log_likelihood`` is the weighted one and the null model's
+    too (``null_log_likelihood``: with balanced weights, the events are half the weight).
+    """
+    import statsmodels.api as sm
+    from scipy.special import expit, log_expit
+
+    redundant = redundant_columns(design.X, design.column_names)
+    if redundant:
+        raise FitError(singular_message(design, redundant))
+    weights = balanced_weights(design.y)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        fitted = sm.GLM(design.y, design.X, family=sm.families.Binomial(), var_weights=weights).fit(
+            method="IRLS", tol=1e-13, maxiter=MAX_NEWTON_ITERATIONS)
+    params = np.asarray(fitted.params, dtype=np.float64)
+    eta = design.X @ params
+    log_likelihood = float(weights @ (design.y * log_expit(eta) + (1 - design.y) * log_expit(-eta)))
+    rate = float(weights @ design.y) / float(weights.sum())
+    null = float(weights.sum()) * (rate * math.log(rate) + (1 - rate) * math.log1p(-rate))
+    converged = bool(fitted.converged)
+    found = [w for w in _report_warnings(caught) if w.code != "not_converged"]
+    if not converged:
+        found.insert(0, ReportWarning("not_converged", "the class-weighted fit did not converge in "
+                                      f"{MAX_NEWTON_ITERATIONS} iterations; no standard errors, p-values or "
+                                      "intervals are shown"))
+    found.append(ReportWarning(
+        "class_weights",
+        f"the fit weights each outcome by n/(2 n_class) (events {weights[design.y == 1][0]:.3g}, non-events "
+        f"{weights[design.y == 0][0]:.3g}): the estimates describe a balanced sample, so the intercept and "
+        "every predicted probability are shifted (the odds ratios of the slopes keep their meaning); "
+        "standard errors are robust; there is no likelihood-ratio test, AIC or BIC"))
+    return Estimate(
+        method="mle",
+        params=params,
+        cov=np.asarray(fitted.cov_params(), dtype=np.float64),
+        log_likelihood=log_likelihood,
+        converged=converged,
+        iterations=int(fitted.fit_history.get("iteration", 0)),
+        probabilities=expit(eta),
+        warnings=tuple(found),
+        max_iterations=MAX_NEWTON_ITERATIONS,
+        solver="statsmodels GLM (binomial), IRLS, balanced class weights",
+        probabilities_note=CLASS_WEIGHT_NOTE,
+        null_log_likelihood=null,
+    )
 
 
 def _with_profile_intervals(design: Design, estimate: Estimate, ci_level: float, stage: Stages) -> Estimate:

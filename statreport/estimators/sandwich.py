@@ -26,13 +26,22 @@ from ..design import Design
 BLOCK_ROWS = 65_536
 
 
-def robust_covariance(design: Design, probabilities: np.ndarray, bread: np.ndarray, kind: str) -> np.ndarray:
+def robust_covariance(design: Design, probabilities: np.ndarray, bread: np.ndarray, kind: str,
+                      weights: np.ndarray | None = None) -> np.ndarray:
     """The sandwich covariance of ``kind`` ("hc0", "hc1", "hc3" or "cluster"), shape (k, k),
-    from the fitted ``probabilities`` (n,) and the model-based covariance ``bread`` (k, k)."""
+    from the fitted ``probabilities`` (n,) and the model-based covariance ``bread`` (k, k).
+
+    With ``weights`` (n,), of a weighted fit whose ``bread`` is (X' diag(w p (1 - p)) X)^-1,
+    the scores are w_i (y_i - p_i) x_i and the leverages w_i p_i (1 - p_i) x_i' B x_i, as
+    R's sandwich computes them for a weighted glm.
+    """
     X, n, k = design.X, design.n_obs, design.X.shape[1]
     residual = design.y - probabilities
+    if weights is not None:
+        residual = residual * weights
     if kind == "hc3":
-        residual = residual / (1.0 - leverage(X, probabilities, bread))
+        h = leverage(X, probabilities, bread)
+        residual = residual / (1.0 - (h if weights is None else weights * h))
     if kind == "cluster":
         clusters = design.n_clusters
         if design.groups is None or clusters is None:

@@ -49,7 +49,11 @@ def _row(label: str, value: str) -> Row:
 def _note(result: ResultData) -> Note:
     f, inference = result.fit, result.inference
     parts: list[Any]
-    if not inference.model_test:
+    if not inference.model_test and not inference.shrunk:
+        parts = ["The log-likelihoods and deviances are the class-weighted ones the fit maximizes (the null "
+                 "model's too). The likelihood-ratio test, AIC and BIC are not shown: a weighted fit "
+                 "maximizes no likelihood of these data, so their reference distributions do not apply."]
+    elif not inference.model_test:
         parts = ["At the penalized estimate. The likelihood-ratio test, AIC and BIC are not shown: they "
                  "assume maximum-likelihood estimates and a known number of parameters."]
     elif any(row.separated for row in result.coefficient_rows):
