@@ -305,6 +305,7 @@ def run(
         se_type=estimator.capabilities.se_type,
         cluster=design.cluster,
         ci_note=estimate.interval_note,
+        class_weight=options["class_weight"],
     )
     return FitResult(
         model=model,

@@ -143,6 +143,7 @@ class ModelInfo:
     cluster: str | None = None
     #: why the intervals are Wald's where profile-likelihood ones are the default ("" otherwise)
     ci_note: str = ""
+    class_weight: str | None = None  # "balanced" when the classes were weighted
 
     @property
     def event_label(self) -> str:

@@ -177,3 +177,20 @@ def test_balanced_class_weights_match_rs_weighted_glm_with_hc0_standard_errors()
     assert "balanced class weights" in result.model.probabilities
     assert any(w.code == "class_weights" for w in result.warnings)
     assert result.crosscheck.passed and "class_weight='balanced'" in result.crosscheck.solver
+    document = result.to_dict()
+    assert document["model"]["class_weight"] == "balanced" and document["fit"]["aic"] is None
+
+
+@pytest.mark.parametrize("name", ["profile_birthwt", "hc3_anes96", "cluster_infert", "class_weight_birthwt",
+                                  "weights_ucb", "trials_esoph"])
+def test_every_new_kind_of_report_validates_against_the_schema(name, report_schema):
+    import jsonschema
+
+    case = json.loads((REFERENCE / f"{name}.json").read_text())
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", statreport.StatReportWarning)
+        result = statreport.fit(case["formula"], REPO / case["data"], positive=case["positive"],
+                                **case["options"])
+    document = result.to_dict()
+    jsonschema.validate(document, report_schema)
+    assert document["model"]["ci_method"] in ("profile", "wald")

@@ -16,7 +16,8 @@ from .document import Document
 #: 1.3: model.method "firth", model.method_label, model.ci_method, "firth", "terms", "per_unit"
 #: 1.4: model.se_type, model.cluster, model.ci_note, fit.n_clusters, coefficients[].wald_ci_low,
 #: wald_ci_high and wald_differs (profile-likelihood intervals of maximum likelihood); "levels"
-#: (rows and events per level of each categorical)
+#: (rows and events per level of each categorical); data.n_rows_used and data.expansion (frequency
+#: weights, events out of trials), model.class_weight
 SCHEMA_VERSION = "1.4"
 
 
