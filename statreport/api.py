@@ -50,7 +50,7 @@ def fit(
     threshold: float = 0.5,
     ci_level: float = 0.95,
     ci_method: str = "auto",
-    se: str = "model",
+    se: str | None = None,
     cluster: str | None = None,
     weights: str | None = None,
     trials: str | None = None,
@@ -96,8 +96,9 @@ def fit(
         or Wald (estimate +/- z SE). "auto": profile up to 100,000 rows with model-based
         standard errors, Wald above (the report says so) and with robust ones.
         Odds-ratio intervals follow; the JSON also gives the Wald bounds beside profile ones.
-    se : {"model", "hc0", "hc1", "hc3"}, default "model"
-        Standard errors: model-based (the inverse information), or robust sandwich
+    se : {"model", "hc0", "hc1", "hc3"}, optional
+        Standard errors: model-based (the inverse information; the default, but HC0 with
+        ``class_weight``), or robust sandwich
         ones: HC0, HC1 (times n/(n-k), Stata's ``vce(robust)``) or HC3 (leverage-adjusted),
         as R's ``sandwich::vcovHC``. z, p-values and intervals follow.
     cluster : str, optional
@@ -224,7 +225,9 @@ def run(
     from . import estimators
     from .budget import MemoryBudget
     from .data import load_data, release_arrow_memory
+    from .errors import MissingColumnError
     from .formula import needed_columns
+    from .options import BY_KEYWORD, option
 
     if not isinstance(formula, str):
         raise UsageError(f"formula must be a str such as 'y ~ x'; got {type(formula).__name__}")
@@ -234,12 +237,18 @@ def run(
     allow_python = options["allow_python_formula"]
     columns = needed_columns(formula, allow_python=allow_python) | row_columns(options)
     with stage("reading data"):
-        loaded = execution.read(
-            lambda: load_data(data, columns, sep=options["sep"], encoding=options["encoding"],
-                              decimal=options["decimal"], na_values=options["na_values"],
-                              alongside=execution.alongside, budget=budget),
-            ESTIMATION_MODULES,
-        )
+        try:
+            loaded = execution.read(
+                lambda: load_data(data, columns, sep=options["sep"], encoding=options["encoding"],
+                                  decimal=options["decimal"], na_values=options["na_values"],
+                                  alongside=execution.alongside, budget=budget),
+                ESTIMATION_MODULES,
+            )
+        except MissingColumnError as exc:  # say which option named it, if one did
+            named = [o for o in ROW_OPTIONS if options.get(o) == exc.column]
+            if named and exc.column not in needed_columns(formula, allow_python=allow_python):
+                raise exc.rename(option(BY_KEYWORD[named[0]].flag, exc.column)) from None
+            raise
     from .crosscheck import compare
     from .design import build_design
     from .formula import parse_formula
@@ -340,9 +349,13 @@ class _Summary:
     figures: FigureData
 
 
+#: The options that name a column the data must have besides the formula's.
+ROW_OPTIONS = ("cluster", "weights", "trials")
+
+
 def row_columns(options: dict[str, Any]) -> frozenset[str]:
     """Columns the options read besides the formula's (clusters, weights, trials)."""
-    return frozenset(c for c in (options.get(k) for k in ("cluster", "weights", "trials")) if c is not None)
+    return frozenset(c for c in (options.get(k) for k in ROW_OPTIONS) if c is not None)
 
 
 def _summarize(design: Design, estimate: Estimate, estimator: Estimator, *, threshold: float,

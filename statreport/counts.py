@@ -41,16 +41,20 @@ def whole_counts(values: pd.Series, name: str, what: str) -> np.ndarray:
     import pandas as pd
 
     if not pd.api.types.is_numeric_dtype(values.dtype) or pd.api.types.is_bool_dtype(values.dtype):
-        example = values.iloc[0] if len(values) else ""
-        raise DataError(f"{what} column '{name}' must hold whole numbers; it holds text such as {example!r}")
+        numeric = pd.to_numeric(values, errors="coerce")
+        first = int(np.argmax(numeric.isna().to_numpy())) if numeric.isna().any() else 0
+        raise DataError(f"{what} column '{name}' must hold whole numbers; it holds text such as "
+                        f"{values.iloc[first]!r} (data row {first + 1} of those used)")
     numbers = values.to_numpy(dtype=np.float64)
     bad = ~np.isfinite(numbers) | (numbers < 0) | (np.mod(numbers, 1) != 0)
     if bad.any():
         first = int(np.argmax(bad))
+        weights = "frequency weights" in what
         raise DataError(
             f"{what} column '{name}' has {numbers[first]:g} (data row {first + 1} of those used); "
-            f"{what} must be whole numbers of 0 or more (sampling or importance weights are not "
-            "frequency weights: use robust standard errors with class_weight for those)")
+            f"{what} must be whole numbers of 0 or more"
+            + (" (each row stands for that many observations; sampling weights are not supported)"
+               if weights else ""))
     return numbers.astype(np.int64)
 
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, TypeGuard, Union, cast
 
-from .errors import DataError, DataFileNotFoundError, FormulaError, UsageError
+from .errors import DataError, DataFileNotFoundError, MissingColumnError, UsageError
 from .formula import clean_message
 from .options import option
 
@@ -176,10 +176,7 @@ def _check_columns(needed: frozenset[str], available: list[str], where: str) -> 
         close = [lowered[name.lower()]] if name.lower() in lowered else []
     hint = f"; did you mean '{close[0]}'?" if close else ""
     shown = ", ".join(available[:12]) + (", ..." if len(available) > 12 else "")
-    raise FormulaError(
-        f"column '{name}' named in the formula is not in {where}{hint} "
-        f"(columns: {shown})"
-    )
+    raise MissingColumnError(name, where, f"{hint} (columns: {shown})")
 
 
 DELIMITERS = (",", ";", "\t", "|")

@@ -57,6 +57,9 @@ class Design:
     n_rows_used: int | None = None
     #: what the rows' counts are ("frequency weights 'count'"), when they were expanded
     expansion: str = ""
+    #: each row's cell (the data row it was expanded from) for events/trials data, shape (n,):
+    #: robust standard errors treat the cells as the units, as R's sandwich on a grouped glm
+    cells: np.ndarray | None = None
 
     @property
     def n_obs(self) -> int:
@@ -206,6 +209,7 @@ def build_design(
         cluster=cluster,
         n_rows_used=rows_used,
         expansion=expansion.description if expansion is not None else "",
+        cells=expansion.rows if expansion is not None and trials is not None else None,
     )
 
 
@@ -586,12 +590,20 @@ def _namespace(formula: ParsedFormula) -> dict[str, Any]:
     return namespace
 
 
+def _is_factor_of_a_column(dummy: str, names: tuple[str, ...]) -> bool:
+    """Whether ``dummy`` is a design column or a factor of an interaction column."""
+    return any(name == dummy or name.startswith(dummy + ":") or name.endswith(":" + dummy)
+               or f":{dummy}:" in name for name in names)
+
+
 def _categoricals(spec: Any, names: tuple[str, ...], frame: pd.DataFrame) -> tuple[CategoricalInfo, ...]:
     found = []
     for factor, state in spec.factor_contrasts.items():
         term = str(getattr(factor, "expr", factor))
         levels = tuple(str(level) for level in state.levels)
-        coded = {level for level in levels if f"{term}[T.{level}]" in names}  # CategoricalInfo.column
+        # a level is coded if its dummy (CategoricalInfo.column) is a column or a factor of one: a
+        # categorical that appears only in an interaction has a reference level too
+        coded = {level for level in levels if _is_factor_of_a_column(f"{term}[T.{level}]", names)}
         reference = [level for level in levels if level not in coded]
         if len(reference) != 1:
             continue  # full-rank coding (no intercept): no reference level
@@ -603,7 +615,7 @@ def _categoricals(spec: Any, names: tuple[str, ...], frame: pd.DataFrame) -> tup
         found.append(CategoricalInfo(term, variable, levels, reference[0]))
     # formulaic's dict order can follow set iteration; the report follows the design's columns
     first_column = {
-        c.term: min((i for i, n in enumerate(names) if n.startswith(f"{c.term}[")), default=len(names))
+        c.term: min((i for i, n in enumerate(names) if f"{c.term}[" in n), default=len(names))
         for c in found
     }
     return tuple(sorted(found, key=lambda c: first_column[c.term]))

@@ -44,6 +44,22 @@ class FormulaError(StatReportError, ValueError):
     exit_code = 2
 
 
+class MissingColumnError(FormulaError):
+    """A column the formula or an option names is not in the data (exit 2).
+
+    ``column`` is the name, ``where`` the data ("'data.csv'") and ``detail`` what
+    follows in the message (a close match, the columns there), so that a caller
+    that knows who named it can say so (`rename`)."""
+
+    def __init__(self, column: str, where: str, detail: str, named_by: str = "the formula") -> None:
+        super().__init__(f"column '{column}' named in {named_by} is not in {where}{detail}")
+        self.column, self.where, self.detail = column, where, detail
+
+    def rename(self, named_by: str) -> MissingColumnError:
+        """The same error, saying who named the column ("cluster=...")."""
+        return MissingColumnError(self.column, self.where, self.detail, named_by)
+
+
 class DataError(StatReportError, ValueError):
     """A data file or column that cannot be used as given (exit 3)."""
 

@@ -412,9 +412,10 @@ OPTIONS: tuple[Option, ...] = (
            help="confidence intervals: profile likelihood (R's confint; the default up to 100,000 rows "
            "with model-based standard errors) or Wald (the default above, and with robust standard "
            "errors); auto chooses"),
-    Option("se", ("--se",), Choice(SE_TYPES), "model",
-           help="standard errors: model-based (default), or robust sandwich ones, hc0, hc1 (times "
-           "n/(n-k), Stata's vce(robust)) or hc3 (leverage-adjusted); z, p and intervals follow"),
+    Option("se", ("--se",), Choice(SE_TYPES), None,
+           help="standard errors: model-based (the default; hc0 with --class-weight), or robust sandwich "
+           "ones, hc0, hc1 (times n/(n-k), Stata's vce(robust)) or hc3 (leverage-adjusted); z, p and "
+           "intervals follow"),
     Option("cluster", ("--cluster",), Text("a column name (a str)"), None, metavar="COLUMN", quote=True,
            help="cluster-robust standard errors by this column (matched sets, repeated measures): "
            "Stata's vce(cluster COLUMN), with the G/(G-1) adjustment"),
@@ -584,11 +585,16 @@ def _resolve_estimator(checked: dict[str, Any]) -> dict[str, object]:
 
 
 def _resolve_inference(checked: dict[str, Any]) -> dict[str, object]:
-    """The rules between the inference options: robust standard errors and the choice of
-    intervals are maximum likelihood's; a cluster column makes ``se`` "cluster"."""
+    """The rules between the inference and counts options: robust standard errors, the
+    choice of intervals and class weights are maximum likelihood's; a cluster column makes
+    ``se`` "cluster"; class weights make it "hc0" unless it is given."""
     se, ci_method, cluster = checked["se"], checked["ci_method"], checked["cluster"]
-    chosen = [BY_KEYWORD[k].library_form(checked[k]) for k, default in
-              (("se", "model"), ("ci_method", "auto"), ("cluster", None)) if checked[k] != default]
+
+    def form(keyword: str) -> str:
+        return BY_KEYWORD[keyword].library_form(checked[keyword])
+
+    chosen = [form(k) for k, default in (("se", None), ("ci_method", "auto"), ("cluster", None))
+              if checked[k] != default]
     if checked["penalty"] is not None:
         conflicting, why = chosen, "a penalized fit has no p-values or intervals"
     elif checked["method"] == "firth":
@@ -599,43 +605,41 @@ def _resolve_inference(checked: dict[str, Any]) -> dict[str, object]:
     if conflicting:
         one = len(conflicting) == 1
         raise UsageError(f"{_join(conflicting)} {'applies' if one else 'apply'} to maximum likelihood; "
-                         f"{why}: leave {'it' if one else 'them'} out")
-    if cluster is not None:
-        if not cluster:
-            raise UsageError("cluster must name a column of the data; got ''")
-        if se not in ("model", "hc0"):
-            raise UsageError(f"cluster={cluster!r} gives cluster-robust standard errors (the HC0 sandwich "
-                             f"summed by cluster, times G/(G-1)); se={se!r} does not go with it: "
-                             "leave out se")
-        se = "cluster"
-    weights, trials, class_weight = checked["weights"], checked["trials"], checked["class_weight"]
-    given = [BY_KEYWORD[k].library_form(checked[k]) for k in ("weights", "trials", "class_weight")
-             if checked[k] is not None]
+                         f"{why}: leave out {_join(conflicting)}")
+    for keyword in ("cluster", "weights", "trials"):
+        if checked[keyword] is not None and not checked[keyword]:
+            raise UsageError(f"{keyword} must name a column of the data; got ''")
+    if cluster is not None and se not in (None, "model", "hc0"):
+        raise UsageError(f"{form('cluster')} gives cluster-robust standard errors (the HC0 sandwich summed "
+                         f"by cluster, times G/(G-1)); {form('se')} does not go with it: leave out "
+                         f"{form('se')}")
+    given = [form(k) for k in ("weights", "trials", "class_weight") if checked[k] is not None]
     if len(given) > 1:
         raise UsageError(f"{_join(given)} do not go together: give frequency weights, events out of trials, "
                          "or class weights, one of them")
-    for keyword, value in (("weights", weights), ("trials", trials)):
-        if value is not None and not value:
-            raise UsageError(f"{keyword} must name a column of the data; got ''")
-    if trials is not None and checked["positive"] is not None:
-        raise UsageError(f"positive={checked['positive']!r} does not apply with trials={trials!r}: the "
-                         "outcome column counts the events; leave out positive")
-    if (weights or trials) and checked["alpha"] == "cv":
+    if checked["trials"] is not None and checked["positive"] is not None:
+        raise UsageError(f"{form('positive')} does not apply with {form('trials')}: the outcome column "
+                         f"counts the events; leave out {form('positive')}")
+    if (checked["weights"] or checked["trials"]) and checked["alpha"] == "cv":
         raise UsageError("alpha='cv' with counts would split the observations of one row across folds; "
                          "give alpha a number, or expand the data yourself with a row identifier to fold by")
-    if class_weight is not None:
+    robust = [form(k) for k in ("se", "cluster", "class_weight")
+              if checked[k] is not None and not (k == "se" and se == "model")]
+    if checked["class_weight"] is not None:
         if checked["penalty"] is not None or checked["method"] == "firth":
-            raise UsageError(f"class_weight={class_weight!r} applies to maximum likelihood; leave it out")
-        if ci_method == "profile":
-            raise UsageError("ci_method='profile' does not go with class_weight: a weighted fit is not a "
-                             "likelihood to profile; leave out ci_method (Wald intervals with robust "
-                             "standard errors)")
+            raise UsageError(f"{form('class_weight')} applies to maximum likelihood; leave it out")
         if se == "model":
-            se = "hc0"  # the model's own standard errors assume the weights are counts
-    if se != "model" and ci_method == "profile":
-        raise UsageError(f"ci_method='profile' and {chosen[0]} do not go together: a profile-likelihood "
+            raise UsageError(f"{form('se')} does not go with {form('class_weight')}: model-based standard "
+                             "errors would treat the weights as counts of observations; leave out "
+                             f"{form('se')} (robust HC0 standard errors)")
+    if robust and ci_method == "profile":
+        raise UsageError(f"ci_method='profile' and {_join(robust)} do not go together: a profile-likelihood "
                          "interval trusts the model's likelihood, robust standard errors do not; leave out "
-                         "ci_method (Wald intervals with the robust standard errors)")
+                         "ci_method='profile' (Wald intervals with the robust standard errors)")
+    if cluster is not None:
+        return {"se": "cluster"}
+    if se is None:
+        return {"se": "hc0" if checked["class_weight"] is not None else "model"}
     return {"se": se}
 
 

@@ -52,6 +52,9 @@ def term_namer(categoricals: tuple[CategoricalInfo, ...]) -> Callable[[str], str
     other columns keep their names."""
     dummies = {column: f"{cat.variable}: {level}"
                for column, (cat, level) in levels_by_column(categoricals).items()}
+    # a categorical coded in full inside an interaction (one column per level, no reference)
+    dummies.update({f"{cat.term}[{level}]": f"{cat.variable}: {level}"
+                    for cat in categoricals for level in cat.levels})
 
     def name(term: str) -> str:
         if term in dummies:

@@ -114,3 +114,29 @@ def test_the_report_says_what_the_counts_stand_for(tmp_path):
     from statreport.report import formatting
 
     assert f"{formatting.integer(4526)} (24 rows of counts: frequency weights" in html
+
+
+def test_a_text_weight_is_quoted_with_its_row_and_a_bad_event_count_gets_no_weights_advice():
+    frame = pd.DataFrame({"y": [0, 1, 0, 1], "x": [1.0, 2.0, 3.0, 4.5], "w": ["3", "512", "many", "2"]})
+    with pytest.raises(statreport.DataError, match=r"text such as 'many' \(data row 3"):
+        statreport.fit("y ~ x", frame, weights="w")
+    counts = pd.DataFrame({"e": [1, -1, 2], "n": [3, 4, 5], "x": [1.0, 2.0, 3.0]})
+    with pytest.raises(statreport.DataError, match="events") as raised:
+        statreport.fit("e ~ x", counts, trials="n")
+    assert "weights" not in str(raised.value)
+
+
+@pytest.mark.parametrize("flag", ["--weights", "--trials", "--cluster"])
+def test_a_missing_option_column_is_named_with_its_option(flag, capsys, tmp_path):
+    c = case("weights_ucb")
+    out = tmp_path / "r.json"
+    assert main(["fit", c["formula"], str(REPO / c["data"]), flag, "nosuch", "-q", "-o", str(out)]) == 2
+    assert not out.exists()
+    assert f"column 'nosuch' named in {flag} 'nosuch' is not in" in capsys.readouterr().err
+
+
+def test_robust_standard_errors_of_trials_data_treat_the_cells_as_units():
+    c = case("trials_esoph_hc0")  # R's vcovHC on the grouped glm
+    result = quiet_fit(c["formula"], REPO / c["data"], trials="total", se="hc0")
+    for mine, theirs in zip(result.coefficient_rows, c["coefficients"], strict=True):
+        assert mine.std_error == pytest.approx(theirs["std_error"], rel=1e-6)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import EXAMPLES
+from conftest import EXAMPLES, REPO
 
 import statreport
 from statreport.design import code_outcome
@@ -276,3 +276,20 @@ def test_a_level_that_levels_leaves_out_is_missing_not_the_reference():
     np.testing.assert_allclose(result.coefficients["estimate"].to_numpy(), theirs.params.to_numpy(),
                                rtol=1e-8)
     assert "does not list among its levels" in result.to_html()
+
+
+@pytest.mark.parametrize("formula", ["low ~ smoke + C(race):smoke", "low ~ C(race):C(ht) + C(ht)"])
+def test_a_categorical_only_inside_an_interaction_has_its_reference_level_named(formula):
+    import warnings
+
+    import statreport
+    from statreport.result import term_namer
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", statreport.StatReportWarning)
+        result = statreport.fit(formula, REPO / "tests" / "reference" / "firth" / "birthwt.csv")
+    race = next(c for c in result.model.categoricals if c.variable == "race")
+    assert race.reference == "1"  # coded C(race)[T.2], C(race)[T.3]: level 1 is what they compare with
+    assert "<code>race</code>: 1" in result.to_html()
+    named = [term_namer(result.model.categoricals)(row.term) for row in result.coefficient_rows]
+    assert all("C(" not in name for name in named), named

@@ -174,7 +174,10 @@ def test_a_wrong_value_is_a_usage_error_naming_what_was_received(values, words):
 
 def test_validate_returns_every_option_normalized():
     plain = validate({})
-    assert plain == {o.keyword: o.default for o in LIBRARY_OPTIONS} | {"method": "mle"}
+    assert plain == {o.keyword: o.default for o in LIBRARY_OPTIONS} | {"method": "mle", "se": "model"}
+    # se is resolved as method is: hc0 with class weights, "cluster" with a cluster column
+    assert validate({"class_weight": "balanced"})["se"] == "hc0"
+    assert validate({"cluster": "g", "se": "hc0"})["se"] == "cluster"
     assert validate({"method": "firth"})["method"] == "firth"
     lasso = validate({"penalty": "l1", "alpha": " CV ", "folds": np.int64(3), "seed": np.uint32(7)})
     assert (lasso["method"], lasso["alpha"], lasso["l1_ratio"]) == ("penalized", "cv", 1.0)

@@ -18,7 +18,7 @@ from conftest import REPO
 import statreport
 
 REFERENCE = REPO / "tests" / "reference" / "inference"
-OPTIONS = ("ci_method", "ci_level", "se", "cluster", "class_weight")
+OPTIONS = ("ci_method", "ci_level", "se", "cluster", "class_weight", "weights", "trials")
 
 
 def cases(prefixes: tuple[str, ...]) -> list[dict]:
@@ -26,7 +26,7 @@ def cases(prefixes: tuple[str, ...]) -> list[dict]:
     return [case for case in found if case["case"].startswith(prefixes)]
 
 
-INFERENCE = cases(("profile_", "hc", "cluster_"))
+INFERENCE = cases(("profile_", "hc", "cluster_", "trials_esoph_h", "weights_ucb_h"))
 
 
 def fit_case(case: dict, **extra) -> statreport.FitResult:
@@ -94,6 +94,7 @@ def test_robust_cases_name_their_standard_errors_and_use_wald_intervals(robust_c
     case, result = robust_case
     assert result.model.ci_method == "wald"
     assert result.model.se_type == case["options"].get("se", "cluster")
+    assert "Wald chi-square, robust" in result.to_html()
     document = result.to_dict()
     assert document["model"]["se_type"] == result.model.se_type
     assert document["fit"]["n_clusters"] == case["fit"].get("n_clusters")
@@ -102,8 +103,20 @@ def test_robust_cases_name_their_standard_errors_and_use_wald_intervals(robust_c
 
 def test_the_likelihood_statistics_do_not_change_with_the_standard_errors(case_and_result):
     case, result = case_and_result
-    for key in ("log_likelihood", "ll_null", "llr", "llr_p_value", "aic", "bic", "deviance"):
+    for key in ("log_likelihood", "ll_null", "aic", "bic", "deviance"):
         assert close(getattr(result.fit, key), case["fit"][key]), key
+
+
+def test_with_robust_standard_errors_the_model_test_is_their_wald_test(case_and_result):
+    case, result = case_and_result
+    if "robust_wald_chi2" in case["fit"]:
+        assert result.fit.llr_kind == "robust Wald" and result.fit.df_model == case["fit"]["robust_wald_df"]
+        assert close(result.fit.llr, case["fit"]["robust_wald_chi2"])
+        assert close(result.fit.llr_p_value, case["fit"]["robust_wald_p"])
+    else:  # model-based standard errors: the likelihood-ratio test
+        assert result.fit.llr_kind == "likelihood-ratio"
+        assert close(result.fit.llr, case["fit"]["llr"])
+        assert close(result.fit.llr_p_value, case["fit"]["llr_p_value"])
 
 
 def test_wald_is_the_default_above_the_profile_row_limit_and_the_report_says_so(monkeypatch):
@@ -156,9 +169,9 @@ def test_a_cluster_column_with_one_value_is_refused_and_a_missing_one_named():
     import pandas as pd
 
     frame = pd.read_csv(REPO / case["data"]).assign(one="a")
-    with pytest.raises(statreport.UsageError, match="need at least two clusters"):
+    with pytest.raises(statreport.DataError, match="need at least two clusters"):
         statreport.fit(case["formula"], frame, cluster="one")
-    with pytest.raises(statreport.FormulaError, match="nowhere"):
+    with pytest.raises(statreport.FormulaError, match="'nowhere' named in cluster='nowhere' is not in"):
         statreport.fit(case["formula"], frame, cluster="nowhere")
 
 
@@ -170,15 +183,17 @@ def test_balanced_class_weights_match_rs_weighted_glm_with_hc0_standard_errors()
             assert close(getattr(mine, key), theirs[key]), (mine.term, key)
     assert close(result.fit.log_likelihood, case["fit"]["log_likelihood"])  # the weighted one
     assert close(result.fit.ll_null, case["fit"]["ll_null"])
-    # no likelihood-ratio test, AIC or BIC: a weighted fit is no likelihood of the data
+    # no AIC or BIC: a weighted fit is no likelihood of the data; its model test is the robust Wald
     fit = result.fit
-    assert all(math.isnan(v) for v in (fit.llr, fit.llr_p_value, fit.aic, fit.bic))
+    assert math.isnan(fit.aic) and math.isnan(fit.bic)
+    assert close(fit.llr, case["fit"]["robust_wald_chi2"]) and fit.llr_kind == "robust Wald"
     assert result.model.se_type == "hc0" and result.terms == ()
     assert "balanced class weights" in result.model.probabilities
     assert any(w.code == "class_weights" for w in result.warnings)
     assert result.crosscheck.passed and "class_weight='balanced'" in result.crosscheck.solver
     document = result.to_dict()
     assert document["model"]["class_weight"] == "balanced" and document["fit"]["aic"] is None
+    assert "Wald chi-square, robust" in result.to_html()
 
 
 @pytest.mark.parametrize("name", ["profile_birthwt", "hc3_anes96", "cluster_infert", "class_weight_birthwt",

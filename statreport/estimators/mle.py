@@ -18,7 +18,7 @@ import numpy as np
 
 from ..crosscheck import WARM_START_ROWS, subsample
 from ..design import Design
-from ..errors import FitError, UsageError
+from ..errors import DataError, FitError
 from ..options import option
 from ..result import Capabilities, ReportWarning, term_namer
 from ..separation import Separation, detect_separation, looks_separated
@@ -178,19 +178,19 @@ class MaximumLikelihood:
     @property
     def capabilities(self) -> Capabilities:
         # the tests of terms compare likelihoods, which robust standard errors do not trust
-        # a class-weighted fit maximizes no likelihood of the data: no LR test, AIC or BIC
-        likelihood = self.class_weight is None
+        # a class-weighted fit maximizes no likelihood of the data: no AIC or BIC (its test of the
+        # model is the robust Wald test, as every fit's with robust standard errors)
         return Capabilities(intervals="profile" if self.ci_method == "profile" else "wald", se_type=self.se,
-                            term_tests=self.se == "model", model_test=likelihood,
-                            information_criteria=likelihood)
+                            term_tests=self.se == "model", information_criteria=self.class_weight is None)
 
     def check(self, design: Design) -> None:
         """Every design can be tried (a singular one fails in ``fit``, its columns named);
         clustered standard errors need two clusters at least."""
         if self.se == "cluster" and (design.n_clusters or 0) < 2:
-            raise UsageError(f"the cluster column '{design.cluster}' has {design.n_clusters or 0} value(s) "
-                             "in the rows used: clustered standard errors need at least two clusters "
-                             "(and about 30 to be trusted); check the column, or leave out cluster")
+            raise DataError(f"the cluster column '{design.cluster}' has {design.n_clusters or 0} value(s) "
+                            "in the rows used: clustered standard errors need at least two clusters "
+                            f"(and about 30 to be trusted); check the column, or leave out "
+                            f"{option('--cluster', design.cluster)}")
 
     def tune(self, design: Design, *, stage: Stages) -> MaximumLikelihood:
         """``ci_method`` "auto" settled by the design's size and the standard errors."""
@@ -201,9 +201,10 @@ class MaximumLikelihood:
         if design.n_obs <= PROFILE_ROWS:
             return dataclasses.replace(self, ci_method="profile")
         return dataclasses.replace(self, ci_method="wald", interval_note=(
-            f"Wald intervals: above {PROFILE_ROWS:,} rows profile-likelihood intervals are computed only "
-            f"on request ({option('--ci-method', 'profile')}; two searches per coefficient, each a few "
-            "refits), and with this many rows the two agree closely"))
+            f"Wald intervals: above {PROFILE_ROWS:,} observations profile-likelihood intervals are computed "
+            f"only on request ({option('--ci-method', 'profile')}, or --ci-method profile on the command "
+            "line; two searches per coefficient, each a few refits), and with this many observations the "
+            "two agree closely"))
 
     def fit(self, design: Design, *, ci_level: float, stage: Stages) -> Estimate:
         """`fit_mle`, then the chosen standard errors and intervals; under quasi-separation,
@@ -213,12 +214,13 @@ class MaximumLikelihood:
         else:
             estimate = dataclasses.replace(fit_mle(design), interval_note=self.interval_note)
         if self.se != "model" and estimate.cov is not None and not estimate.separated_terms:
-            from .sandwich import robust_covariance
+            from .sandwich import robust_covariance, wald_test
 
             weights = None if self.class_weight is None else balanced_weights(design.y)
             cov = robust_covariance(design, estimate.probabilities, estimate.cov, self.se, weights)
             estimate = dataclasses.replace(
-                estimate, cov=cov,
+                estimate, cov=cov, model_test=wald_test(estimate.params, cov, design.column_names),
+                model_test_kind="robust Wald",
                 warnings=estimate.warnings + _cluster_warnings(design))
         if self.ci_method == "profile" and estimate.converged and not estimate.separated_terms \
                 and estimate.cov is not None:
@@ -345,14 +347,16 @@ def fit_class_weighted(design: Design) -> Estimate:
         f"{weights[design.y == 0][0]:.3g}): the estimates describe a balanced sample, so the intercept and "
         "every predicted probability are shifted (the odds ratios of the slopes keep their meaning); "
         "standard errors are robust; there is no likelihood-ratio test, AIC or BIC"))
+    p = expit(eta)
+    information = (design.X * (weights * p * (1 - p))[:, None]).T @ design.X  # at the final estimate
     return Estimate(
         method="mle",
         params=params,
-        cov=np.asarray(fitted.cov_params(), dtype=np.float64),
+        cov=np.linalg.inv(information),
         log_likelihood=log_likelihood,
         converged=converged,
         iterations=int(fitted.fit_history.get("iteration", 0)),
-        probabilities=expit(eta),
+        probabilities=p,
         warnings=tuple(found),
         max_iterations=MAX_NEWTON_ITERATIONS,
         solver="statsmodels GLM (binomial), IRLS, balanced class weights",

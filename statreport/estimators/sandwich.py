@@ -33,23 +33,32 @@ def robust_covariance(design: Design, probabilities: np.ndarray, bread: np.ndarr
 
     With ``weights`` (n,), of a weighted fit whose ``bread`` is (X' diag(w p (1 - p)) X)^-1,
     the scores are w_i (y_i - p_i) x_i and the leverages w_i p_i (1 - p_i) x_i' B x_i, as
-    R's sandwich computes them for a weighted glm.
+    R's sandwich computes them for a weighted glm. For events/trials data
+    (``design.cells``) the units are the cells: a cell's score is the sum of its rows'
+    ((events - trials p) x), its leverage the sum of theirs, n the number of cells.
     """
-    X, n, k = design.X, design.n_obs, design.X.shape[1]
+    X, k = design.X, design.X.shape[1]
     residual = design.y - probabilities
     if weights is not None:
         residual = residual * weights
-    if kind == "hc3":
-        h = leverage(X, probabilities, bread)
-        residual = residual / (1.0 - (h if weights is None else weights * h))
     if kind == "cluster":
-        clusters = design.n_clusters
-        if design.groups is None or clusters is None:
+        if design.groups is None or design.n_clusters is None:
             raise ValueError("cluster-robust standard errors need the design's groups")
-        sums = np.column_stack([np.bincount(design.groups, weights=X[:, j] * residual, minlength=clusters)
-                                for j in range(k)])
+        clusters = design.n_clusters
+        sums = _sums(X, residual, design.groups, clusters)
         meat = sums.T @ sums * (clusters / (clusters - 1))
+    elif design.cells is not None:
+        cells = int(design.cells.max()) + 1
+        scores = _sums(X, residual, design.cells, cells)
+        if kind == "hc3":
+            h = np.bincount(design.cells, weights=leverage(X, probabilities, bread), minlength=cells)
+            scores = scores / (1.0 - h)[:, None]
+        meat = scores.T @ scores * (cells / (cells - k) if kind == "hc1" else 1.0)
     else:
+        n = design.n_obs
+        if kind == "hc3":
+            h = leverage(X, probabilities, bread)
+            residual = residual / (1.0 - (h if weights is None else weights * h))
         meat = np.zeros((k, k))
         for start in range(0, n, BLOCK_ROWS):
             block = X[start:start + BLOCK_ROWS]
@@ -59,6 +68,24 @@ def robust_covariance(design: Design, probabilities: np.ndarray, bread: np.ndarr
             meat *= n / (n - k)
     cov = bread @ meat @ bread
     return (cov + cov.T) / 2
+
+
+def _sums(X: np.ndarray, residual: np.ndarray, groups: np.ndarray, count: int) -> np.ndarray:
+    """The scores (residual times row) summed by group, shape (count, k)."""
+    return np.column_stack([np.bincount(groups, weights=X[:, j] * residual, minlength=count)
+                            for j in range(X.shape[1])])
+
+
+def wald_test(params: np.ndarray, cov: np.ndarray, names: tuple[str, ...]) -> tuple[float, int, float]:
+    """The Wald test that every slope is zero, with covariance ``cov``: (chi2, df, p)."""
+    from scipy.stats import chi2
+
+    slopes = np.array([name != "Intercept" for name in names])
+    b = params[slopes]
+    if not b.size:
+        return float("nan"), 0, float("nan")
+    statistic = float(b @ np.linalg.solve(cov[np.ix_(slopes, slopes)], b))
+    return statistic, int(b.size), float(chi2.sf(statistic, b.size))
 
 
 def leverage(X: np.ndarray, probabilities: np.ndarray, bread: np.ndarray) -> np.ndarray:

@@ -26,6 +26,8 @@ FIT_STATISTICS: dict[str, str] = {
     "ll_null_no_intercept": "Log-likelihood, null model (p = 1/2)",
     "llr": "LR chi-square",
     "llr_p_value": "LR test p-value",
+    "robust_wald": "Wald chi-square, robust",
+    "robust_wald_p_value": "Wald test p-value",
     "aic": "AIC",
     "bic": "BIC",
     "deviance": "Residual deviance",
@@ -58,14 +60,24 @@ METHODS: dict[str, str] = {
     "elasticnet": "Penalized likelihood, elastic net",
 }
 
-#: What each standard-error type is called (``model.se_type``).
-STANDARD_ERRORS: dict[str, str] = {
-    "model": "model-based",
-    "hc0": "robust (HC0 sandwich)",
-    "hc1": "robust (HC1 sandwich, times n/(n−k))",
-    "hc3": "robust (HC3 sandwich, leverage-adjusted)",
-    "cluster": "cluster-robust (sandwich by cluster, times G/(G−1))",
+#: What each standard-error type is called (``model.se_type``), and how it is computed.
+STANDARD_ERRORS: dict[str, tuple[str, str]] = {
+    "model": ("model-based", ""),
+    "hc0": ("robust", "HC0 sandwich"),
+    "hc1": ("robust", "HC1 sandwich, times n/(n\u2212k)"),
+    "hc3": ("robust", "HC3 sandwich, leverage-adjusted"),
+    "cluster": ("cluster-robust", "sandwich summed by cluster, times G/(G\u22121)"),
 }
+
+
+def standard_errors(se_type: str, cluster: str | None = None, n_clusters: int | None = None) -> str:
+    """"robust standard errors (HC3 sandwich, leverage-adjusted)", "cluster-robust standard errors
+    (by school, 83 clusters; sandwich summed by cluster, times G/(G−1))"."""
+    name, how = STANDARD_ERRORS.get(se_type, (se_type, ""))
+    if se_type == "cluster" and cluster is not None:
+        how = f"by {cluster}" + (f", {n_clusters:,} clusters" if n_clusters is not None else "") + f"; {how}"
+    return f"{name} standard errors" + (f" ({how})" if how else "")
+
 
 #: What each kind of interval is called (``model.ci_method``).
 INTERVALS: dict[str, str] = {

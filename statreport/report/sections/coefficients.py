@@ -44,9 +44,8 @@ def build(result: ResultData) -> Section:
     elif inference.inferential:
         se_type = result.model.se_type
         errors = "" if se_type == "model" else (
-            f" Standard errors are {labels.STANDARD_ERRORS[se_type]}"
-            + (f" by {result.model.cluster} ({f.n_clusters} clusters)" if se_type == "cluster" else "")
-            + "; z, p-values and intervals use them (no tests of whole terms are shown: those "
+            " The " + labels.standard_errors(se_type, result.model.cluster, f.n_clusters)
+            + " are what z, p-values and intervals use (no tests of whole terms are shown: those "
             "likelihood-ratio tests assume the model's own variance, which robust standard errors do not "
             "trust).")
         blocks.append(Note(text(

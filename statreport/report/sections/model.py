@@ -54,10 +54,7 @@ def _inference(result: ResultData) -> str:
     m, f = result.model, result.fit
     parts = []
     if result.inference.standard_errors:
-        errors = labels.STANDARD_ERRORS.get(m.se_type, m.se_type)
-        if m.se_type == "cluster" and f.n_clusters is not None:
-            errors += f" by {m.cluster}, {formatting.integer(f.n_clusters)} clusters"
-        parts.append(f"{errors} standard errors")
+        parts.append(labels.standard_errors(m.se_type, m.cluster, f.n_clusters))
     if m.ci_method != "none":
         parts.append(f"{labels.INTERVALS.get(m.ci_method, m.ci_method)} intervals")
     joined = "; ".join(parts)

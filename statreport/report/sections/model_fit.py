@@ -17,7 +17,10 @@ def build(result: ResultData) -> Section:
     null = names["ll_null"] if result.model.has_intercept else names["ll_null_no_intercept"]
     rows = [_row(names["log_likelihood"], formatting.number(f.log_likelihood, 3)),
             _row(null, formatting.number(f.ll_null, 3))]
-    if inference.model_test:
+    if f.llr_kind == "robust Wald":  # robust standard errors: the model's test uses them too
+        rows += [_row(f"{names['robust_wald']} ({f.df_model} df)", formatting.number(f.llr, 3)),
+                 _row(names["robust_wald_p_value"], formatting.p_value(f.llr_p_value))]
+    elif inference.model_test:
         own = f.llr_kind.replace("likelihood-ratio", "").strip().capitalize()  # "Penalized"
         rows += [_row(f"{own} {names['llr']} ({f.df_model} df)".strip(), formatting.number(f.llr, 3)),
                  _row(f"{own} {names['llr_p_value']}".strip(), formatting.p_value(f.llr_p_value))]
@@ -49,10 +52,11 @@ def _row(label: str, value: str) -> Row:
 def _note(result: ResultData) -> Note:
     f, inference = result.fit, result.inference
     parts: list[Any]
-    if not inference.model_test and not inference.shrunk:
+    if result.model.class_weight is not None:
         parts = ["The log-likelihoods and deviances are the class-weighted ones the fit maximizes (the null "
-                 "model's too). The likelihood-ratio test, AIC and BIC are not shown: a weighted fit "
-                 "maximizes no likelihood of these data, so their reference distributions do not apply."]
+                 "model's too). The test of the model is a Wald test that every slope is zero, with the "
+                 "robust covariance; AIC and BIC are not shown: a weighted fit maximizes no likelihood of "
+                 "these data."]
     elif not inference.model_test:
         parts = ["At the penalized estimate. The likelihood-ratio test, AIC and BIC are not shown: they "
                  "assume maximum-likelihood estimates and a known number of parameters."]
@@ -69,6 +73,10 @@ def _note(result: ResultData) -> Note:
                  f"ones at the estimate. The test of the model is the {f.llr_kind} test against the "
                  "intercept-only model fitted the same way. AIC and BIC are not shown: they assume "
                  "maximum-likelihood estimates."]
+    elif f.llr_kind == "robust Wald":
+        parts = ["The test of the model is a Wald test that every slope is zero, with the robust "
+                 "covariance (a likelihood-ratio test would trust the model's own variance, as the standard "
+                 f"errors do not). BIC uses log(n) with n = {formatting.integer(f.n_obs)}."]
     else:
         null = ("the intercept-only model" if result.model.has_intercept else
                 "the null model, every probability 1/2 (the model has no intercept; as R's glm)")

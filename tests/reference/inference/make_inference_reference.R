@@ -280,6 +280,18 @@ own_sandwich <- function(fit, adj = 1) {
   bread %*% crossprod(s * sqrt(adj)) %*% bread
 }
 
+# Wald test of every slope at once with covariance V (the model test that goes with
+# robust standard errors, as Stata's under vce(robust) and vce(cluster)).
+robust_wald <- function(fb, fit, V) {
+  slopes <- names(coef(fit)) != "(Intercept)"
+  b <- coef(fit)[slopes]
+  chi2 <- as.numeric(t(b) %*% solve(V[slopes, slopes], b))
+  fb$robust_wald_chi2 <- chi2
+  fb$robust_wald_df <- sum(slopes)
+  fb$robust_wald_p <- pchisq(chi2, sum(slopes), lower.tail = FALSE)
+  fb
+}
+
 hc_cases <- list(
   list(case = "hc0_birthwt", type = "HC0", which = "birthwt"),
   list(case = "hc1_birthwt", type = "HC1", which = "birthwt"),
@@ -308,7 +320,7 @@ for (cs in hc_cases) {
   write_case(list(
     case = cs$case, data = data, formula = formula, options = list(se = tolower(cs$type)),
     positive = positive, generated_by = generated_by, coefficients = rows,
-    fit = glm_fit_block(fit)))
+    fit = robust_wald(glm_fit_block(fit), fit, V)))
 }
 
 # ---------------------------------------------------------------------------
@@ -331,7 +343,7 @@ for (cl in c("stratum", "pooled_stratum")) {
   rows <- coef_rows(fit, V, sr_names(fit, list(education = "C(education)")))
   model_se <- sqrt(diag(vcov(fit)))
   for (i in seq_along(rows)) rows[[i]]$model_std_error <- unname(model_se[i])
-  fb <- glm_fit_block(fit)
+  fb <- robust_wald(glm_fit_block(fit), fit, V)
   fb$n_clusters <- G
   write_case(list(
     case = if (cl == "stratum") "cluster_infert" else "cluster_infert_pooled",
@@ -363,6 +375,16 @@ write_case(list(
   coefficients = coef_rows(fit_w, vcov(fit_w),
                            sr_names(fit_w, list(gender = "C(gender)", dept = "C(dept)"))),
   fit = fb))
+
+# Robust standard errors of frequency-weighted rows are those of the observations they
+# stand for (Stata's fweights): R's vcovHC on the expanded rows.
+V <- vcovHC(fit_long, type = "HC0")
+write_case(list(
+  case = "weights_ucb_hc0", data = ucb_csv, formula = "admit ~ C(gender) + C(dept)",
+  options = list(weights = "count", se = "hc0"), positive = NULL, generated_by = generated_by,
+  coefficients = coef_rows(fit_long, V,
+                           sr_names(fit_long, list(gender = "C(gender)", dept = "C(dept)"))),
+  fit = robust_wald(fb, fit_long, V)))
 
 # ---------------------------------------------------------------------------
 # D2. Events/trials: esoph, ncases out of total per cell
@@ -396,6 +418,21 @@ write_case(list(
   cases_per_level = lapply(list(agegp = "agegp", alcgp = "alcgp", tobgp = "tobgp"),
                            function(v) as.list(tapply(es$ncases, es[[v]], sum)))))
 
+# Robust standard errors of events/trials data are those of the cells (R's vcovHC on the
+# grouped fit: each cell's score (events - trials p) x, its leverage from the grouped
+# fit's hat values), which see overdispersion between cells.
+for (type in c("HC0", "HC1", "HC3")) {
+  V <- vcovHC(fit_cells, type = type)
+  write_case(list(
+    case = paste0("trials_esoph_", tolower(type)), data = esoph_csv,
+    formula = "ncases ~ C(agegp) + C(alcgp) + C(tobgp)",
+    options = list(trials = "total", se = tolower(type)), positive = NULL, generated_by = generated_by,
+    coefficients = coef_rows(fit_cells, V,
+                             sr_names(fit_cells, list(agegp = "C(agegp)", alcgp = "C(alcgp)",
+                                                      tobgp = "C(tobgp)"))),
+    fit = robust_wald(fb, fit_cells, V)))
+}
+
 # ---------------------------------------------------------------------------
 # E. Class weights "balanced": w_i = n / (2 n_class(y_i)), HC0 sandwich
 # ---------------------------------------------------------------------------
@@ -426,7 +463,7 @@ write_case(list(
   case = "class_weight_birthwt", data = "tests/reference/firth/birthwt.csv",
   formula = birthwt_formula, options = list(class_weight = "balanced", se = "hc0"),
   positive = NULL, generated_by = generated_by,
-  class_weights = as.list(cw), coefficients = rows, fit = fb,
+  class_weights = as.list(cw), coefficients = rows, fit = robust_wald(fb, fit_cw, V),
   r_warnings = attr(fit_cw, "warnings")))
 
 cat("\nmax |f(bound)| per profile case:\n")
