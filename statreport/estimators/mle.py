@@ -24,6 +24,7 @@ from ..result import Capabilities, ReportWarning, term_namer
 from ..separation import Separation, detect_separation, looks_separated
 from .base import Estimate, SklearnRefit
 from .singular import redundant_columns, singular_message
+from .statsmodels_warnings import report_warnings
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..progress import Stages
@@ -210,11 +211,14 @@ class MaximumLikelihood:
         """`fit_mle`, then the chosen standard errors and intervals; under quasi-separation,
         with Firth's fit of the same model as details."""
         if self.class_weight is not None:
+            from .weighted import fit_class_weighted
+
             estimate = fit_class_weighted(design)
         else:
             estimate = dataclasses.replace(fit_mle(design), interval_note=self.interval_note)
         if self.se != "model" and estimate.cov is not None and not estimate.separated_terms:
             from .sandwich import robust_covariance, wald_test
+            from .weighted import balanced_weights
 
             weights = None if self.class_weight is None else balanced_weights(design.y)
             cov = robust_covariance(design, estimate.probabilities, estimate.cov, self.se, weights)
@@ -297,72 +301,6 @@ def _cluster_warnings(design: Design) -> tuple[ReportWarning, ...]:
         f"the standard errors are clustered by '{design.cluster}', which has only {clusters} clusters: "
         f"with fewer than about {FEW_CLUSTERS}, cluster-robust standard errors are too small and their "
         "p-values too small (a wild cluster bootstrap is the usual remedy)"),)
-
-
-def balanced_weights(y: np.ndarray) -> np.ndarray:
-    """Each row's class weight n / (2 n_class), shape (n,): scikit-learn's "balanced"."""
-    events = float(y.sum())
-    return np.where(y == 1.0, y.shape[0] / (2.0 * events), y.shape[0] / (2.0 * (y.shape[0] - events)))
-
-
-#: What the probabilities of a class-weighted fit are (the report says it beside them).
-CLASS_WEIGHT_NOTE = ("from a fit with balanced class weights: the probabilities of a sample with as many "
-                     "events as non-events, not the risk in these data (they are too high for a rare "
-                     "outcome); use them to rank or classify, not as risks")
-
-
-def fit_class_weighted(design: Design) -> Estimate:
-    """Maximize the class-weighted log-likelihood sum_i w_i l_i, w = `balanced_weights`
-    (statsmodels' GLM, binomial, IRLS, with the weights as ``var_weights``).
-
-    ``cov`` is the weighted information's inverse, the bread of the robust covariance the
-    estimator puts in its place; ``log_likelihood`` is the weighted one and the null model's
-    too (``null_log_likelihood``: with balanced weights, the events are half the weight).
-    """
-    import statsmodels.api as sm
-    from scipy.special import expit, log_expit
-
-    redundant = redundant_columns(design.X, design.column_names)
-    if redundant:
-        raise FitError(singular_message(design, redundant))
-    weights = balanced_weights(design.y)
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        fitted = sm.GLM(design.y, design.X, family=sm.families.Binomial(), var_weights=weights).fit(
-            method="IRLS", tol=1e-13, maxiter=MAX_NEWTON_ITERATIONS)
-    params = np.asarray(fitted.params, dtype=np.float64)
-    eta = design.X @ params
-    log_likelihood = float(weights @ (design.y * log_expit(eta) + (1 - design.y) * log_expit(-eta)))
-    rate = float(weights @ design.y) / float(weights.sum())
-    null = float(weights.sum()) * (rate * math.log(rate) + (1 - rate) * math.log1p(-rate))
-    converged = bool(fitted.converged)
-    found = [w for w in _report_warnings(caught) if w.code != "not_converged"]
-    if not converged:
-        found.insert(0, ReportWarning("not_converged", "the class-weighted fit did not converge in "
-                                      f"{MAX_NEWTON_ITERATIONS} iterations; no standard errors, p-values or "
-                                      "intervals are shown"))
-    found.append(ReportWarning(
-        "class_weights",
-        f"the fit weights each outcome by n/(2 n_class) (events {weights[design.y == 1][0]:.3g}, non-events "
-        f"{weights[design.y == 0][0]:.3g}): the estimates describe a balanced sample, so the intercept and "
-        "every predicted probability are shifted (the odds ratios of the slopes keep their meaning); "
-        "standard errors are robust; there is no likelihood-ratio test, AIC or BIC"))
-    p = expit(eta)
-    information = (design.X * (weights * p * (1 - p))[:, None]).T @ design.X  # at the final estimate
-    return Estimate(
-        method="mle",
-        params=params,
-        cov=np.linalg.inv(information),
-        log_likelihood=log_likelihood,
-        converged=converged,
-        iterations=int(fitted.fit_history.get("iteration", 0)),
-        probabilities=p,
-        warnings=tuple(found),
-        max_iterations=MAX_NEWTON_ITERATIONS,
-        solver="statsmodels GLM (binomial), IRLS, balanced class weights",
-        probabilities_note=CLASS_WEIGHT_NOTE,
-        null_log_likelihood=null,
-    )
 
 
 def _with_profile_intervals(design: Design, estimate: Estimate, ci_level: float, stage: Stages) -> Estimate:
@@ -561,7 +499,7 @@ def _newton(
             params = np.asarray(fitted.params, dtype=np.float64)
         except np.linalg.LinAlgError as exc:
             raise FitError(singular_message(design, [])) from exc
-    return fitted, params, cov, list(_report_warnings(caught))
+    return fitted, params, cov, list(report_warnings(caught))
 
 
 @dataclass(frozen=True, eq=False)
@@ -602,20 +540,3 @@ def _term_list(terms: list[str] | tuple[str, ...]) -> str:
     if len(quoted) <= 1:
         return "".join(quoted) or "the design"
     return ", ".join(quoted[:-1]) + " and " + quoted[-1]
-
-
-def _report_warnings(caught: list[warnings.WarningMessage]) -> tuple[ReportWarning, ...]:
-    from statsmodels.tools import sm_exceptions as sme
-
-    codes: list[tuple[type[Warning], str]] = [
-        (sme.PerfectSeparationWarning, "perfect_separation"),
-        (sme.HessianInversionWarning, "singular_hessian"),
-        (sme.ConvergenceWarning, "not_converged"),
-        (RuntimeWarning, "numerical"),
-    ]
-    found: dict[tuple[str, str], None] = {}
-    for item in caught:
-        code = next((c for cls, c in codes if issubclass(item.category, cls)), "estimation")
-        message = " ".join(str(item.message).split())
-        found[(code, f"statsmodels: {message}")] = None
-    return tuple(ReportWarning(code, message) for code, message in found)
