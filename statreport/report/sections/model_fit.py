@@ -75,8 +75,8 @@ def _note(result: ResultData) -> Note:
                  "maximum-likelihood estimates."]
     elif f.llr_kind == "robust Wald":
         parts = ["The test of the model is a Wald test that every slope is zero, with the robust "
-                 "covariance (a likelihood-ratio test would trust the model's own variance, as the standard "
-                 f"errors do not). BIC uses log(n) with n = {formatting.integer(f.n_obs)}."]
+                 "covariance: a likelihood-ratio test would trust the model's own variance, which the robust "
+                 f"standard errors do not. BIC uses log(n) with n = {formatting.integer(f.n_obs)}."]
     else:
         null = ("the intercept-only model" if result.model.has_intercept else
                 "the null model, every probability 1/2 (the model has no intercept; as R's glm)")
