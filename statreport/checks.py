@@ -87,9 +87,14 @@ def check_missing(frame: pd.DataFrame, columns: list[str], *, missing: str, from
 
 
 def check_finite(frame: pd.DataFrame, columns: list[str], *, from_file: bool = True) -> None:
-    """Infinite values are errors: a logistic model cannot use them."""
+    """Infinite values are errors: a logistic model cannot use them; nor complex numbers
+    (numpy would fit their real parts without a word)."""
     for name in columns:
         series = frame[name]
+        if series.dtype.kind == "c":
+            raise DataError(f"column '{name}' holds complex numbers ({series.iloc[0]!r} on "
+                            f"{_row(frame, 0, from_file)}); a model needs real numbers: give it the real "
+                            "part, the modulus or whatever the model should use, as a column of its own")
         if series.dtype.kind != "f":
             continue
         values = series.to_numpy()

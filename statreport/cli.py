@@ -105,17 +105,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:
         parser.print_help(sys.stderr)
         return 2
+    _terminate_like_interrupt()
+    written: list[Path] = []  # the reports on disk, once all are: what an interruption reports
     try:
-        return _run_fit(args)
+        return _run_fit(args, written)
     except StatReportError as exc:
         if args.debug:
             traceback.print_exc()
         # the library words advice as fit's keywords; here it names the options
         print(f"statreport: error: {for_command_line(str(exc))}", file=sys.stderr)
         return exc.exit_code
-    except KeyboardInterrupt:
-        print("statreport: interrupted; no report written", file=sys.stderr)
-        return 130
+    except KeyboardInterrupt as exc:
+        what = "terminated" if isinstance(exc, Terminated) else "interrupted"
+        if written:  # the signal came after the last report was in place
+            names = ", ".join(map(str, written))
+            print(f"statreport: {what} after writing {names}; the reports are complete", file=sys.stderr)
+            return 0
+        print(f"statreport: {what}; no report written", file=sys.stderr)
+        return 143 if isinstance(exc, Terminated) else 130
     except Exception as exc:  # a bug: say so in one line, the traceback with --debug
         if args.debug:
             traceback.print_exc()
@@ -127,7 +134,24 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
 
 
-def _run_fit(args: argparse.Namespace) -> int:
+class Terminated(KeyboardInterrupt):
+    """SIGTERM (what ``timeout`` and ``kill`` send), raised as an interruption so that the run
+    stops the same way: work in progress cancelled, staged files removed (exit 143)."""
+
+
+def _terminate_like_interrupt() -> None:
+    """Make SIGTERM raise `Terminated` in the main thread, as SIGINT raises KeyboardInterrupt."""
+    import signal
+    import threading
+
+    def terminate(number: int, frame: object) -> None:
+        raise Terminated()
+
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, terminate)
+
+
+def _run_fit(args: argparse.Namespace, written: list[Path]) -> int:
     from .output import check_writable
 
     if not args.output:
@@ -137,7 +161,10 @@ def _run_fit(args: argparse.Namespace) -> int:
     data_path = Path(args.data).resolve()
     unique: dict[Path, Path] = {}
     for path in args.output:  # -o r.html -o ./r.html: one file, written once
-        unique.setdefault(path.resolve(), path)
+        first = unique.setdefault(path.resolve(), path)
+        if format_for(first) != format_for(path):  # a link to another output: one would be lost
+            raise UsageError(f"outputs '{first}' and '{path}' are the same file ('{path.resolve()}'); "
+                             "give each report a file of its own")
     args.output = list(unique.values())
     for path in args.output:
         format_for(path)
@@ -151,12 +178,13 @@ def _run_fit(args: argparse.Namespace) -> int:
     execution = CommandLine(formats)  # first thing: it sets one BLAS thread before numpy loads
     execution.start()
     try:
-        return _fit_and_write(args, execution, formats)
+        return _fit_and_write(args, execution, formats, written)
     finally:
         execution.close()
 
 
-def _fit_and_write(args: argparse.Namespace, execution: CommandLine, formats: set[str]) -> int:
+def _fit_and_write(args: argparse.Namespace, execution: CommandLine, formats: set[str],
+                   written: list[Path]) -> int:
     from .progress import Stages, terminal_reporter
     from .report import write_reports
 
@@ -174,7 +202,7 @@ def _fit_and_write(args: argparse.Namespace, execution: CommandLine, formats: se
     with Stages(hook)("rendering and writing"):
         # the HTML and PDF are rendered in the helper while the JSON is rendered here
         rendered = execution.render(result, documents, args.page_size).result if documents else None
-        written = write_reports(result, args.output, page_size=args.page_size, rendered=rendered)
+        write_reports(result, args.output, page_size=args.page_size, rendered=rendered, written=written)
     if not args.quiet:
         elapsed = time.perf_counter() - started
         for warning in result.warnings:

@@ -273,12 +273,15 @@ class Units:
 
 @dataclass(frozen=True)
 class TextList:
-    """A list of texts (numbers become their text); a lone string is refused, not split."""
+    """A list of texts (numbers become their text); a lone string is one text (as pandas'
+    ``na_values``), never split into characters."""
 
     allowed: str
 
     def check(self, keyword: str, value: object) -> tuple[str, ...]:
-        if isinstance(value, (str, bytes)) or not isinstance(value, Sequence):
+        if isinstance(value, str):
+            value = [value]
+        if isinstance(value, bytes) or not isinstance(value, Sequence):
             raise _type_error(keyword, self.allowed, value)
         for item in value:
             if not isinstance(item, (str, numbers.Real)) or _is_bool(item):

@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import os
+import signal
 import tempfile
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from .errors import OutputError
@@ -59,28 +63,94 @@ def _stage(path: Path, payload: bytes) -> Path:
     return Path(temp_name)
 
 
-def write_all(files: list[tuple[Path, bytes]]) -> list[Path]:
-    """Write every file or none: all are staged first, then renamed into place.
+def write_all(files: list[tuple[Path, bytes]], *, written: list[Path] | None = None) -> list[Path]:
+    """Write every file or none, from the user's point of view.
 
-    If staging any file fails, the staged ones are removed and no target is
-    touched; the renames themselves are atomic per file.
+    All are staged first (hidden temporary files beside their targets); then every
+    existing target is kept as a hard link under a hidden name, which also proves it
+    can be replaced (an immutable or mounted-over file cannot be linked); only then
+    are the staged files renamed into place, one atomic rename each. If a rename
+    still fails, the targets already replaced are restored from what was kept (and
+    new ones removed). Nothing staged or kept is left behind. SIGINT and SIGTERM
+    wait until the set is in place or restored (`_interrupts_deferred`), then act;
+    ``written`` (if given) gets the paths as soon as all are in place, before that.
     """
-    staged: list[tuple[Path, Path]] = []
-    try:
-        for path, payload in files:
-            staged.append((_stage(path, payload), path))
-    except BaseException:
-        for temp, _ in staged:
-            temp.unlink(missing_ok=True)
-        raise
+    with _interrupts_deferred():
+        staged: list[tuple[Path, Path]] = []
+        kept: list[tuple[Path, Path | None]] = []
+        try:
+            for path, payload in files:
+                staged.append((_stage(path, payload), path))
+            for _, path in staged:
+                kept.append((path, _keep(path)))
+            _replace(staged, kept)
+            if written is not None:
+                written.extend(path for _, path in staged)
+        finally:
+            for temp, _ in staged:
+                temp.unlink(missing_ok=True)  # renamed ones are gone already
+            for _, backup in kept:
+                if backup is not None:
+                    backup.unlink(missing_ok=True)
+    return [path for _, path in staged]
+
+
+def _keep(path: Path) -> Path | None:
+    """A hidden hard link to the existing file at ``path`` (None if there is none): the copy
+    a failed set of renames restores, made before any rename so that a target that cannot
+    be replaced stops the set before it starts."""
+    if not path.exists() and not path.is_symlink():
+        return None
+    for attempt in range(100):
+        backup = path.with_name(f".{path.name}.{os.getpid()}.{attempt}.keep")
+        try:
+            os.link(path, backup, follow_symlinks=False)
+            return backup
+        except FileExistsError:
+            continue
+        except OSError as exc:
+            raise OutputError(f"cannot replace '{path}': {exc.strerror or exc}; nothing was written") from exc
+    raise OutputError(f"cannot replace '{path}': no free name beside it for a kept copy")
+
+
+def _replace(staged: list[tuple[Path, Path]], kept: list[tuple[Path, Path | None]]) -> None:
+    """Rename each staged file into place; on a failure, put back what was replaced."""
+    backups = dict(kept)
+    done: list[Path] = []
     for temp, path in staged:
         try:
             os.replace(temp, path)
         except OSError as exc:
-            for left, _ in staged:
-                left.unlink(missing_ok=True)
-            raise OutputError(f"cannot write '{path}': {exc.strerror or exc}") from exc
-    return [path for _, path in staged]
+            for replaced in reversed(done):
+                backup = backups[replaced]
+                if backup is None:
+                    replaced.unlink(missing_ok=True)
+                else:
+                    os.replace(backup, replaced)
+            raise OutputError(f"cannot write '{path}': {exc.strerror or exc}; "
+                              "no report was written (earlier files are as they were)") from exc
+        done.append(path)
+
+
+@contextmanager
+def _interrupts_deferred() -> Iterator[None]:
+    """SIGINT and SIGTERM held while the block runs, then delivered (in the main thread; other
+    threads cannot install handlers, and the signals go to the main thread anyway)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    held: list[int] = []
+    signals = (signal.SIGINT, signal.SIGTERM)
+    previous = {number: signal.getsignal(number) for number in signals}
+    for number in signals:
+        signal.signal(number, lambda number, frame: held.append(number))
+    try:
+        yield
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+        if held:
+            signal.raise_signal(held[0])
 
 
 def write_atomic(path: Path, payload: bytes) -> Path:

@@ -863,3 +863,16 @@ def test_a_long_formula_of_real_columns_is_checked_without_recursion(tmp_path, c
     data = write(tmp_path, "w.csv", ",".join([*names, "y"]) + "\n" + rows)
     code, err = run(tmp_path, capsys, "y ~ " + " + ".join(names), data)
     assert code == 3 and "2 complete row(s) for at least 1,501 parameters" in err, err
+
+
+def test_complex_numbers_are_refused_and_a_lone_na_value_is_one_text(tmp_path):
+    import statreport
+
+    frame = pd.DataFrame({"y": [0, 1, 0, 1, 1, 0], "z": np.array([1, 2, 3, 4, 5, 6]) * (1 + 1j)})
+    with pytest.raises(statreport.DataError, match="column 'z' holds complex numbers"):
+        statreport.fit("y ~ z", frame)
+    path = tmp_path / "na.csv"
+    path.write_text("y,x\n0,9\n1,-99\n0,3\n1,4\n0,5\n1,2\n0,7\n1,8\n")
+    with statreport_warnings_only():
+        result = statreport.fit("y ~ x", path, na_values="-99")
+    assert result.data.n_obs == 7 and dict(result.data.dropped_by_column)["x"] == 1  # '9' stays a number

@@ -118,7 +118,7 @@ def test_options_and_cli_import_no_heavy_library():
     ({"seed": 1.5}, "seed must be an integer"),
     ({"refit": 1}, "refit must be True or False; got 1 (an int)"),
     ({"allow_python_formula": "yes"}, "allow_python_formula must be True or False; got 'yes' (a str)"),
-    ({"na_values": "."}, "na_values must be a list of cell texts, e.g. ['.']; got '.' (a str)"),
+    ({"na_values": b"."}, "na_values must be a list of cell texts, e.g. ['.']; got b'.' (a bytes)"),
     ({"na_values": [None]}, "na_values must be a list of cell texts"),
     ({"positive": ["Dole"]}, "positive must be an outcome value (a str or a number); got ['Dole'] (a list)"),
     ({"penalty": 1}, "penalty must be one of 'l1', 'l2', 'elasticnet'; got 1 (an int)"),
@@ -189,6 +189,7 @@ def test_validate_returns_every_option_normalized():
     given = validate({"positive": 2, "na_values": [-99, "."], "threshold": np.float32(0.25),
                       "refit": np.bool_(False), "date": __import__("datetime").date(2024, 5, 1)})
     assert given["positive"] == "2" and given["na_values"] == ("-99", ".")
+    assert validate({"na_values": "-99"})["na_values"] == ("-99",)  # one text, not '-', '9', '9'
     assert given["threshold"] == 0.25 and given["refit"] is False and given["date"] == "2024-05-01"
 
 

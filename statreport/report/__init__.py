@@ -78,12 +78,14 @@ def write_reports(
     *,
     page_size: str = "a4",
     rendered: Callable[[], dict[str, bytes]] | None = None,
+    written: list[Path] | None = None,
 ) -> list[Path]:
-    """Render every path's format in memory, then write each file atomically.
+    """Render every path's format in memory, then write the files as a set (`write_all`).
 
     ``rendered`` supplies some formats already rendered (the command line's
     helper renders the HTML and PDF while the JSON is rendered here); it is
-    asked for once, after the formats it does not have.
+    asked for once, after the formats it does not have. ``written`` gets the
+    paths once all are in place, before a signal held meanwhile is delivered.
     """
     from ..output import write_all
 
@@ -95,7 +97,7 @@ def write_reports(
     if rendered is not None:
         payloads.update({fmt: payload for fmt, payload in rendered().items()
                          if fmt not in payloads})
-    return write_all([(path, payloads[fmt]) for path, fmt in targets])
+    return write_all([(path, payloads[fmt]) for path, fmt in targets], written=written)
 
 
 def warm_up(formats: set[str]) -> None:
