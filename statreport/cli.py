@@ -7,6 +7,7 @@ statsmodels, scikit-learn or pandas.
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 import time
 import traceback
@@ -105,7 +106,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:
         parser.print_help(sys.stderr)
         return 2
-    _terminate_like_interrupt()
     written: list[Path] = []  # the reports on disk, once all are: what an interruption reports
     try:
         return _run_fit(args, written)
@@ -113,42 +113,36 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.debug:
             traceback.print_exc()
         # the library words advice as fit's keywords; here it names the options
-        print(f"statreport: error: {for_command_line(str(exc))}", file=sys.stderr)
+        print(f"statreport: error: {printable(for_command_line(str(exc)))}", file=sys.stderr)
         return exc.exit_code
-    except KeyboardInterrupt as exc:
-        what = "terminated" if isinstance(exc, Terminated) else "interrupted"
+    except KeyboardInterrupt:
+        what = "interrupted"
         if written:  # the signal came after the last report was in place
             names = ", ".join(map(str, written))
-            print(f"statreport: {what} after writing {names}; the reports are complete", file=sys.stderr)
+            print(f"statreport: {what} after writing {printable(names)}; the reports are complete",
+                  file=sys.stderr)
             return 0
         print(f"statreport: {what}; no report written", file=sys.stderr)
-        return 143 if isinstance(exc, Terminated) else 130
+        return 130
     except Exception as exc:  # a bug: say so in one line, the traceback with --debug
         if args.debug:
             traceback.print_exc()
         print(
-            f"statreport: internal error: {type(exc).__name__}: {exc} "
+            f"statreport: internal error: {type(exc).__name__}: {printable(str(exc))} "
             "(please report it; --debug shows the traceback)",
             file=sys.stderr,
         )
         return 1
 
 
-class Terminated(KeyboardInterrupt):
-    """SIGTERM (what ``timeout`` and ``kill`` send), raised as an interruption so that the run
-    stops the same way: work in progress cancelled, staged files removed (exit 143)."""
+#: Control characters (C0 but space, DEL, C1) and the line and paragraph separators.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 
-def _terminate_like_interrupt() -> None:
-    """Make SIGTERM raise `Terminated` in the main thread, as SIGINT raises KeyboardInterrupt."""
-    import signal
-    import threading
-
-    def terminate(number: int, frame: object) -> None:
-        raise Terminated()
-
-    if threading.current_thread() is threading.main_thread():
-        signal.signal(signal.SIGTERM, terminate)
+def printable(text: str) -> str:
+    """``text`` safe for a terminal line: control characters from data (an escape sequence that
+    clears the screen, a newline in a level) shown as escapes (``\\x1b``, ``\\n``)."""
+    return _CONTROL.sub(lambda match: repr(match.group())[1:-1], text)
 
 
 def _run_fit(args: argparse.Namespace, written: list[Path]) -> int:
@@ -206,10 +200,10 @@ def _fit_and_write(args: argparse.Namespace, execution: CommandLine, formats: se
     if not args.quiet:
         elapsed = time.perf_counter() - started
         for warning in result.warnings:
-            print(f"statreport: warning: {warning.message}", file=sys.stderr)
+            print(f"statreport: warning: {printable(warning.message)}", file=sys.stderr)
         names = ", ".join(str(p) for p in written)
         print(
-            f"statreport: wrote {names} ({result.fit.n_obs:,} observations, "
+            f"statreport: wrote {printable(names)} ({result.fit.n_obs:,} observations, "
             f"{len(result.coefficient_rows)} coefficients, {elapsed:.2f} s)",
             file=sys.stderr,
         )

@@ -164,5 +164,4 @@ EXIT_CODES: dict[int, str] = {
     4: "the model cannot be estimated (or, with --strict, the report has warnings)",
     5: "rendering or output error; no report written",
     130: "interrupted (SIGINT); no report written",
-    143: "terminated (SIGTERM); no report written",
 }

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import ast
 import io
+import math
 import re
 import secrets
 import tokenize
@@ -139,6 +140,14 @@ def check_formula(text: str, *, strict: bool = True) -> tuple[tuple[str, ...], t
             terms = term_count(tree.body)
         except RecursionError as exc:
             raise _too_deep(shown) from exc
+        except InteractionOrderError as exc:
+            power = f"{exc.power:,.0f}" if exc.power < _LARGEST else "an enormous number"
+            square = (" (x**2 in a formula is x's interaction with itself, which is x; a square is "
+                      "I(x**2))" if exc.terms == 1 else "")
+            raise FormulaError(
+                f"formula '{shown}' raises {exc.terms} term{'s' if exc.terms > 1 else ''} to the power "
+                f"{power}: a formula power is an interaction order, at most the number of terms "
+                f"({exc.terms}), which already makes every interaction of them{square}") from None
         if terms > MAX_TERMS:
             raise FormulaError(
                 f"formula '{shown}' expands to {'more than 10**18' if terms >= 10**18 else f'{terms:,}'} "
@@ -188,14 +197,23 @@ def term_count(node: ast.AST) -> int:
     return 1
 
 
-def _combine(node: ast.BinOp, left: int, right_node: ast.AST) -> int:
-    import math
+class InteractionOrderError(ValueError):
+    """A formula power ``(a + b)**k`` with k above the number of terms it raises (formulaic
+    would work through every one of the k products before finding nothing new)."""
 
+    def __init__(self, power: float, terms: int) -> None:
+        super().__init__(power, terms)
+        self.power, self.terms = power, terms
+
+
+def _combine(node: ast.BinOp, left: int, right_node: ast.AST) -> int:
     cap = 10**18
     if isinstance(node.op, ast.Pow):
         power = constant_value(right_node)
         if power is None or power < 1:
             return left
+        if power > left:
+            raise InteractionOrderError(power, left)
         top = int(min(power, left))
         return min(sum(math.comb(left, i) for i in range(1, min(top, 64) + 1)) if top <= 64 else cap, cap)
     right = term_count(right_node)
@@ -386,6 +404,10 @@ class _Checker(ast.NodeVisitor):
         for item in chain:
             if not isinstance(item.op, _BINARY):
                 self.reject(item, f"the operator '{_op_symbol(item.op)}'")
+            if isinstance(item.op, ast.Pow) and constant_value(item.right) == math.inf:
+                # Python would work out the exact number first (9**9**9 has 370 million digits)
+                raise FormulaError(f"formula '{self.formula}' has the number {self._text(item.right)}, "
+                                   f"beyond 2**64: no model term needs one that large; write a smaller one")
         self.visit(chain[-1].left)
         for item in reversed(chain):
             self.visit(item.right)

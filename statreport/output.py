@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import signal
 import tempfile
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -134,21 +133,22 @@ def _replace(staged: list[tuple[Path, Path]], kept: list[tuple[Path, Path | None
 
 @contextmanager
 def _interrupts_deferred() -> Iterator[None]:
-    """SIGINT and SIGTERM held while the block runs, then delivered (in the main thread; other
-    threads cannot install handlers, and the signals go to the main thread anyway)."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
+    """SIGINT and SIGTERM held while the block runs, then delivered. Only the main thread can
+    install handlers (the signals go to it anyway); elsewhere the block just runs."""
     held: list[int] = []
     signals = (signal.SIGINT, signal.SIGTERM)
     previous = {number: signal.getsignal(number) for number in signals}
-    for number in signals:
-        signal.signal(number, lambda number, frame: held.append(number))
+    try:
+        for number in signals:
+            signal.signal(number, lambda number, frame: held.append(number))
+    except ValueError:  # not the main thread: nothing was installed
+        yield
+        return
     try:
         yield
     finally:
         for number, handler in previous.items():
-            signal.signal(number, handler)
+            signal.signal(number, handler if handler is not None else signal.SIG_DFL)
         if held:
             signal.raise_signal(held[0])
 

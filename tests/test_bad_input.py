@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import numpy as np
@@ -876,3 +877,29 @@ def test_complex_numbers_are_refused_and_a_lone_na_value_is_one_text(tmp_path):
     with statreport_warnings_only():
         result = statreport.fit("y ~ x", path, na_values="-99")
     assert result.data.n_obs == 7 and dict(result.data.dropped_by_column)["x"] == 1  # '9' stays a number
+
+
+@pytest.mark.parametrize(("formula", "expected"), [
+    ("y ~ x**100000000", "an interaction order"),
+    ("y ~ (x + x2 + x3)**30", "at most the number of terms"),
+    ("y ~ x**2", "a square is I(x**2)"),
+    ("y ~ I(9**9**9**9)", "beyond 2**64"),
+    ("y ~ I(x**(9**9**9))", "beyond 2**64"),
+])
+def test_formulas_that_would_stall_are_refused_before_evaluation(formula, expected):
+    import statreport
+
+    frame = pd.DataFrame({"y": [0, 1] * 10, "x": np.arange(20.0), "x2": np.arange(20.0) ** 0.5,
+                          "x3": np.arange(20.0) % 7})
+    with pytest.raises(statreport.FormulaError, match=re.escape(expected)):  # (before: minutes, or never)
+        statreport.fit(formula, frame)
+
+
+def test_control_characters_from_the_data_are_escaped_on_the_terminal(tmp_path, capsys):
+    data = tmp_path / "esc.csv"
+    data.write_text("y,g\n0,a\n1,b\x1b[2J\n0,a\n1,a\n0,b\x1b[2J\n1,a\n")
+    main(["fit", "y ~ C(g) + nosuch\x1b[2J", str(data), "-o", str(tmp_path / "r.json")])
+    main(["fit", "y ~ C(g)", str(data), "-o", str(tmp_path / "r.json")])
+    err = capsys.readouterr().err
+    assert "\x1b" not in err and "\\x1b[2J" in err
+    assert all(line.startswith("statreport: ") for line in err.splitlines())

@@ -57,11 +57,8 @@ def test_a_target_that_cannot_be_kept_stops_the_set_before_any_rename(tmp_path, 
     assert leftovers(tmp_path) == []
 
 
-@pytest.mark.parametrize("number", [signal.SIGINT, signal.SIGTERM])
-def test_a_signal_while_the_set_is_written_waits_until_every_file_is_in_place(tmp_path, monkeypatch, number):
-    from statreport.cli import _terminate_like_interrupt
-
-    _terminate_like_interrupt()
+def test_a_signal_while_the_set_is_written_waits_until_every_file_is_in_place(tmp_path, monkeypatch):
+    number = signal.SIGINT
     files = [(tmp_path / f"r{i}.json", f"new {i}".encode()) for i in range(3)]
     for path, _ in files:
         path.write_bytes(b"old")
@@ -73,21 +70,16 @@ def test_a_signal_while_the_set_is_written_waits_until_every_file_is_in_place(tm
         return real(src, dst)
 
     monkeypatch.setattr(output.os, "replace", replace)
-    try:
-        with pytest.raises(KeyboardInterrupt):  # delivered once the set is in place
-            output.write_all(files)
-    finally:
-        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    with pytest.raises(KeyboardInterrupt):  # delivered once the set is in place
+        output.write_all(files)
     assert [path.read_bytes() for path, _ in files] == [b"new 0", b"new 1", b"new 2"]
     assert leftovers(tmp_path) == []
 
 
-@pytest.mark.parametrize(("number", "code", "word"), [(signal.SIGINT, 130, "interrupted"),
-                                                       (signal.SIGTERM, 143, "terminated")])
-def test_the_command_line_says_truthfully_whether_the_reports_were_written(
-        tmp_path, monkeypatch, capsys, number, code, word):
+def test_the_command_line_says_truthfully_whether_the_reports_were_written(tmp_path, monkeypatch, capsys):
     import statreport.report as report
 
+    number, code, word = signal.SIGINT, 130, "interrupted"
     out = tmp_path / "r.json"
     out.write_text("earlier")
     real = report.write_reports
@@ -97,10 +89,7 @@ def test_the_command_line_says_truthfully_whether_the_reports_were_written(
         return real(*args, **kwargs)
 
     monkeypatch.setattr(report, "write_reports", stopped_before)
-    try:
-        assert main(["fit", "y ~ x", str(EXAMPLES / "tutorial.csv"), "-q", "-o", str(out)]) == code
-    finally:
-        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    assert main(["fit", "y ~ x", str(EXAMPLES / "tutorial.csv"), "-q", "-o", str(out)]) == code
     assert f"{word}; no report written" in capsys.readouterr().err
     assert out.read_text() == "earlier" and leftovers(tmp_path) == []
 
@@ -109,10 +98,7 @@ def test_the_command_line_says_truthfully_whether_the_reports_were_written(
         return real(*args, **kwargs)
 
     monkeypatch.setattr(report, "write_reports", stopped_during)
-    try:
-        assert main(["fit", "y ~ x", str(EXAMPLES / "tutorial.csv"), "-q", "-o", str(out)]) == 0
-    finally:
-        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    assert main(["fit", "y ~ x", str(EXAMPLES / "tutorial.csv"), "-q", "-o", str(out)]) == 0
     assert f"{word} after writing" in capsys.readouterr().err
     assert out.read_text().startswith("{") and leftovers(tmp_path) == []
 

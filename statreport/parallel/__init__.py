@@ -250,6 +250,9 @@ def _forked(func: Callable[..., Any], args: tuple[Any, ...]) -> Later:
 
 
 def _child(func: Callable[..., Any], args: tuple[Any, ...], send: Any) -> None:
+    from .helper import default_signals
+
+    default_signals()
     try:
         from threadpoolctl import threadpool_limits
 

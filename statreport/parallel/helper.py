@@ -79,6 +79,7 @@ class Helper:
             child_end.close()
             return False
         if pid == 0:  # the helper: never returns into the caller's code
+            default_signals()  # the parent's SIGTERM handler raises; the helper just ends
             status = 0
             try:
                 parent_end.close()
@@ -234,6 +235,7 @@ def in_two(calls: Sequence[Callable[[], T]]) -> list[T]:
         os.close(write_end)
         return [call() for call in calls]
     if pid == 0:  # the copy: its share of the calls, pickled into the pipe
+        default_signals()
         status = 0
         try:
             os.close(read_end)
@@ -281,6 +283,14 @@ def _import_all(modules: tuple[str, ...]) -> None:
             importlib.import_module(name)
         except Exception:  # noqa: BLE001 - it fails again, properly, where it is needed
             return
+
+
+def default_signals() -> None:
+    """In a forked child: SIGTERM back to ending the process, not raising (the command line's
+    handler, inherited, would keep a child that its parent stops alive)."""
+    import signal
+
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 def _serve(channel: socket.socket, modules: tuple[str, ...], prepare: Callable[[], Any] | None) -> None:
