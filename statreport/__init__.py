@@ -27,18 +27,23 @@ from .errors import (
 if TYPE_CHECKING:  # pragma: no cover
     from .api import fit
     from .fit_result import FitResult
+    from .model_comparison import compare
+    from .model_file import Model, load_model
 
 __all__ = [
     "DataError",
     "FitError",
     "FitResult",
     "FormulaError",
+    "Model",
     "RenderError",
     "StatReportError",
     "StatReportWarning",
     "UsageError",
     "__version__",
+    "compare",
     "fit",
+    "load_model",
 ]
 
 
@@ -51,4 +56,12 @@ def __getattr__(name: str) -> Any:
         from .fit_result import FitResult
 
         return FitResult
+    if name in ("Model", "load_model"):
+        from . import model_file
+
+        return getattr(model_file, name)
+    if name == "compare":
+        from .model_comparison import compare
+
+        return compare
     raise AttributeError(f"module 'statreport' has no attribute {name!r}")

@@ -297,6 +297,9 @@ def run(
     with stage("cross-checking"):
         refit = pending.result() if pending is not None else estimator.refit(design, estimate)
         crosscheck = compare(design, estimate, refit, threshold=threshold, tolerances=estimator.tolerances)
+    from .scoring import scoring_state
+
+    scoring = scoring_state(design, estimate, formula=parsed.text, allow_python=allow_python)
     per_unit = odds_ratios_per_unit(summary.coefficient_rows, units, design.categoricals)
     levels = level_counts(design)
     model = ModelInfo(
@@ -335,6 +338,7 @@ def run(
         terms=terms,
         per_unit=per_unit,
         levels=levels,
+        scoring=scoring,
     )
 
 

@@ -53,7 +53,7 @@ def _declare_missing(code: str, from_file: bool) -> str:
     return f"replace it with frame.replace({{{code!r}: None}})"
 
 
-def _row(frame: pd.DataFrame, position: int, from_file: bool) -> str:
+def row_name(frame: pd.DataFrame, position: int, from_file: bool) -> str:
     """The row at ``position`` as its reader knows it: a data row and line of the file
     read (the reader numbers rows from 0), else the DataFrame's index label."""
     label = frame.index[position]
@@ -68,7 +68,7 @@ def _where(frame: pd.DataFrame, column: str, value: str, from_file: bool) -> str
     found = np.flatnonzero(frame[column].astype(str).eq(value).to_numpy(dtype=bool))
     if not len(found):  # pragma: no cover - the value came from the column
         return "a row of the data"
-    return _row(frame, int(found[0]), from_file)
+    return row_name(frame, int(found[0]), from_file)
 
 
 def check_missing(frame: pd.DataFrame, columns: list[str], *, missing: str, from_file: bool = True) -> None:
@@ -81,7 +81,7 @@ def check_missing(frame: pd.DataFrame, columns: list[str], *, missing: str, from
             first = int(np.argmax(mask))
             raise DataError(
                 f"column '{name}' has {int(mask.sum())} missing value(s), the first on "
-                f"{_row(frame, first, from_file)}; "
+                f"{row_name(frame, first, from_file)}; "
                 f"fill them, or drop {option('--missing', 'raise')} to use complete rows only"
             )
 
@@ -93,7 +93,7 @@ def check_finite(frame: pd.DataFrame, columns: list[str], *, from_file: bool = T
         series = frame[name]
         if series.dtype.kind == "c":
             raise DataError(f"column '{name}' holds complex numbers ({series.iloc[0]!r} on "
-                            f"{_row(frame, 0, from_file)}); a model needs real numbers: give it the real "
+                            f"{row_name(frame, 0, from_file)}); a model needs real numbers: give it the real "
                             "part, the modulus or whatever the model should use, as a column of its own")
         if series.dtype.kind != "f":
             continue
@@ -102,7 +102,8 @@ def check_finite(frame: pd.DataFrame, columns: list[str], *, from_file: bool = T
         if bad.any():
             first = int(np.argmax(bad))
             raise DataError(
-                f"column '{name}' has an infinite value ({values[first]}) on {_row(frame, first, from_file)}"
+                f"column '{name}' has an infinite value ({values[first]}) on "
+                f"{row_name(frame, first, from_file)}"
                 + (f" and {int(bad.sum()) - 1} more" if bad.sum() > 1 else "")
                 + "; replace it with a finite value or leave the cell empty (missing)"
             )

@@ -54,7 +54,7 @@ class LoadedData:
 
 def load_data(
     source: DataSource,
-    columns: frozenset[str],
+    columns: frozenset[str] | None,
     *,
     sep: str | None = None,
     encoding: str = "utf-8",
@@ -72,6 +72,7 @@ def load_data(
         or ``.parquet`` file.
     columns
         Names of the columns to keep; a name not in the data raises `FormulaError`.
+        None: every column.
     sep
         Field delimiter for delimited text; by default the one of ``, ; tab |`` that
         splits every sampled line alike (ambiguity is an error, never a guess).
@@ -106,6 +107,8 @@ def load_data(
         )
     if _is_dataframe(source):
         names = [str(c) for c in source.columns]
+        if columns is None:
+            columns = frozenset(names)
         for name in sorted(columns):
             if names.count(name) > 1:
                 raise DataError(
@@ -187,7 +190,7 @@ _SNIFF_BYTES = 1 << 16
 
 def _read_csv(
     path: Path,
-    columns: frozenset[str],
+    columns: frozenset[str] | None,
     *,
     sep: str | None,
     encoding: str,
@@ -205,6 +208,8 @@ def _read_csv(
     if not rows:
         raise DataError(f"'{path.name}' is empty: expected a header line naming the columns")
     header = rows[0]
+    if columns is None:
+        columns = frozenset(header)
     _check_header(path, header, columns)
     read_options = pacsv.ReadOptions(encoding=encoding)
     parse_options = pacsv.ParseOptions(delimiter=sep)
@@ -553,7 +558,9 @@ def _first_undecodable(path: Path, encoding: str) -> str:
     return ""
 
 
-def _read_parquet(path: Path, columns: frozenset[str], budget: MemoryBudget | None = None) -> pd.DataFrame:
+def _read_parquet(
+    path: Path, columns: frozenset[str] | None, budget: MemoryBudget | None = None
+) -> pd.DataFrame:
     """The model's columns of a Parquet file; nested columns refused and the memory estimated
     from the file's metadata before anything is read. Text columns are read as dictionaries
     (each distinct text once), as the rest of statreport holds them."""
@@ -564,6 +571,8 @@ def _read_parquet(path: Path, columns: frozenset[str], budget: MemoryBudget | No
         parquet = pq.ParquetFile(path)
         schema = parquet.schema_arrow
         names = list(schema.names)
+        if columns is None:
+            columns = frozenset(names)
         _check_columns(columns, names, f"'{path.name}'")
         wanted = [c for c in names if c in columns]
         for name in wanted:

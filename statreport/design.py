@@ -7,6 +7,7 @@ handed on as a float64 numpy array.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -60,6 +61,11 @@ class Design:
     #: each row's cell (the data row it was expanded from) for events/trials data, shape (n,):
     #: robust standard errors treat the cells as the units, as R's sandwich on a grouped glm
     cells: np.ndarray | None = None
+    #: formulaic's fitted model spec (what its transforms learnt: levels, centres, knots),
+    #: which builds the same columns from new data (`statreport.scoring`)
+    spec: Any = None
+    #: each predictor column and what it held when fitted: "number", "boolean" or "text"
+    variable_kinds: tuple[tuple[str, str], ...] = ()
 
     @property
     def n_obs(self) -> int:
@@ -135,7 +141,7 @@ def build_design(
     check_missing(frame, columns, missing=missing, from_file=from_file)
     check_finite(frame, columns, from_file=from_file)
     frame, dropped = _drop_incomplete(frame, columns)
-    frame = _plain_dtypes(frame, formula)
+    frame = plain_dtypes(frame, formula)
     if len(frame) == 0:
         worst = max(dropped, key=lambda item: item[1])[0] if dropped else "?"
         raise DataError(
@@ -155,7 +161,7 @@ def build_design(
         from_file=from_file,
     )
     check_design_size(formula.rhs, frame, budget)
-    X, names, categoricals, terms, outside = _model_matrix(formula, frame)
+    X, names, categoricals, terms, outside, spec = _model_matrix(formula, frame)
     groups = None if cluster is None else _cluster_codes(frame[cluster])
     if outside is not None:  # levels that C(x, levels=[...]) leaves out: missing, not the reference
         keep, counts, found = outside
@@ -210,7 +216,16 @@ def build_design(
         n_rows_used=rows_used,
         expansion=expansion.description if expansion is not None else "",
         cells=expansion.rows if expansion is not None and trials is not None else None,
+        spec=spec,
+        variable_kinds=tuple((name, _kind(frame[name])) for name in formula.column_order
+                             if name in predictors),
     )
+
+
+def _kind(series: pd.Series) -> str:
+    """What a prepared column (`plain_dtypes`) holds: "number", "boolean" or "text"."""
+    kind = series.dtype.kind
+    return "boolean" if kind == "b" else "number" if kind in "iuf" else "text"
 
 
 def _cluster_codes(values: pd.Series) -> np.ndarray:
@@ -264,7 +279,7 @@ def _drop_incomplete(
     return frame, dropped
 
 
-def _plain_dtypes(frame: pd.DataFrame, formula: ParsedFormula) -> pd.DataFrame:
+def plain_dtypes(frame: pd.DataFrame, formula: ParsedFormula) -> pd.DataFrame:
     """The model's columns in the dtypes the formula evaluates as the file reader's would be.
 
     No library does this for a DataFrame from elsewhere (a notebook, Parquet, Stata):
@@ -378,7 +393,7 @@ def _outcome_values(formula: ParsedFormula, frame: pd.DataFrame) -> pd.Series:
     from formulaic import model_matrix
 
     try:
-        matrix = model_matrix(formula.lhs, frame, na_action="raise", context=_namespace(formula))
+        matrix = model_matrix(formula.lhs, frame, na_action="raise", context=namespace(formula))
     except Exception as exc:  # formulaic wraps evaluation errors in several types
         raise FormulaError(
             f"cannot evaluate the outcome '{formula.outcome}': {clean_message(exc)}"
@@ -389,6 +404,13 @@ def _outcome_values(formula: ParsedFormula, frame: pd.DataFrame) -> pd.Series:
             f"give a single 0/1 column, or a two-valued column with {option('--positive')}"
         )
     return pd.Series(np.asarray(matrix).ravel(), name=formula.outcome)
+
+
+def outcome_vector(formula: ParsedFormula, frame: pd.DataFrame, positive: str) -> np.ndarray:
+    """The outcome of complete rows as 0.0/1.0, ``positive`` counted as 1 (as the fit coded it)."""
+    values = _outcome_values(formula, plain_dtypes(frame, dataclasses.replace(
+        formula, columns=formula.outcome_columns)))
+    return code_outcome(values, formula.outcome, positive)[0]
 
 
 def code_outcome(values: pd.Series, name: str, positive: str | None) -> tuple[np.ndarray, str]:
@@ -488,12 +510,12 @@ UNDEFINED_TRANSFORM = (
 def _model_matrix(
     formula: ParsedFormula, frame: pd.DataFrame
 ) -> tuple[np.ndarray, tuple[str, ...], tuple[CategoricalInfo, ...], tuple[DesignTerm, ...],
-           tuple[np.ndarray, dict[str, int], list[ReportWarning]] | None]:
+           tuple[np.ndarray, dict[str, int], list[ReportWarning]] | None, Any]:
     from formulaic import model_matrix
 
     try:
         with np.errstate(all="ignore"):  # log(0) and the like: reported below, not as numpy's warnings
-            matrix = model_matrix(formula.rhs, frame, na_action="raise", context=_namespace(formula))
+            matrix = model_matrix(formula.rhs, frame, na_action="raise", context=namespace(formula))
     except Exception as exc:  # formulaic raises several types for one cause
         message = clean_message(exc)
         undefined = re.search(r"`([^`]+)` contains null values after evaluation", message)
@@ -521,7 +543,7 @@ def _model_matrix(
                    frozenset(str(f) for f in term.factors if str(f) != "1"))
         for term, columns in spec.term_indices.items()
     )
-    return X, names, _categoricals(spec, names, frame), terms, _levels_left_out(spec, frame)
+    return X, names, _categoricals(spec, names, frame), terms, _levels_left_out(spec, frame), spec
 
 
 def _levels_left_out(
@@ -536,7 +558,7 @@ def _levels_left_out(
     found: list[ReportWarning] = []
     for factor, state in spec.factor_contrasts.items():
         term = str(getattr(factor, "expr", factor))
-        variable = _variable_of(term, frame)
+        variable = variable_of(term, frame)
         if variable is None:
             continue
         values = frame[variable]
@@ -559,7 +581,7 @@ def _levels_left_out(
     return (keep, counts, found) if found else None
 
 
-def _variable_of(term: str, frame: pd.DataFrame) -> str | None:
+def variable_of(term: str, frame: pd.DataFrame) -> str | None:
     """The data column behind a categorical term (``g`` for ``C(g, levels=[...])``), if it is one."""
     if term in frame.columns:
         return term
@@ -578,16 +600,16 @@ def _add_counts(dropped: tuple[tuple[str, int], ...], counts: dict[str, int]) ->
     return tuple(merged.items())
 
 
-def _namespace(formula: ParsedFormula) -> dict[str, Any]:
+def namespace(formula: ParsedFormula) -> dict[str, Any]:
     """Names a formula's Python parts may use: a fixed namespace, never the caller's frame."""
     from .formula_safety import safe_namespace
 
-    namespace = safe_namespace()
+    names = safe_namespace()
     if formula.allow_python:
         import numpy
 
-        namespace["np"] = namespace["numpy"] = numpy
-    return namespace
+        names["np"] = names["numpy"] = numpy
+    return names
 
 
 def _is_factor_of_a_column(dummy: str, names: tuple[str, ...]) -> bool:

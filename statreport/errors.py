@@ -70,6 +70,11 @@ class DataFileNotFoundError(DataError, FileNotFoundError):
     """The data file does not exist (exit 3); also a `FileNotFoundError`."""
 
 
+class ModelFileError(DataError):
+    """A saved model file that cannot be read or used: not a statreport model, a newer
+    format, a hand-edited state (exit 3)."""
+
+
 class FitError(StatReportError, ValueError):
     """A model that cannot be estimated from these data (exit 4).
 

@@ -61,6 +61,9 @@ class Estimate:
     interval_note: str = ""
     #: the null model's log-likelihood when not the plain one of the outcome (a weighted fit's)
     null_log_likelihood: float | None = None
+    #: the coefficients whose linear predictor gives ``probabilities``, when not ``params``
+    #: (Firth's slopes with the FLIC intercept): what a saved model scores new data with
+    prediction_params: np.ndarray | None = None
 
 
 __all__ = ["Estimate", "SklearnRefit"]

@@ -662,10 +662,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
             if option.group not in groups:
                 groups[option.group] = parser.add_argument_group(option.group, GROUPS.get(option.group))
             target = groups[option.group]
-        target.add_argument(*option.flags, dest=option.keyword, help=option.help, **_argparse_kwargs(option))
+        target.add_argument(*option.flags, dest=option.keyword, help=option.help, **argparse_kwargs(option))
 
 
-def _argparse_kwargs(option: Option) -> dict[str, Any]:
+def argparse_kwargs(option: Option) -> dict[str, Any]:
     kind = option.kind
     if isinstance(kind, Switch):
         return {"action": "store_true", "default": bool(option.default)}

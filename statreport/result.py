@@ -363,6 +363,28 @@ class FigureData:
 
 
 @dataclass(frozen=True)
+class ScoringState:
+    """Everything needed to score new data with the fitted model (`statreport.scoring`), as
+    plain values: what a model file holds (`statreport.model_file`).
+
+    ``spec`` is formulaic's model-spec state as JSON text (`statreport.model_state`), or ""
+    when it cannot be saved (``unsaved`` says why: a function of the user's own in the formula).
+    ``params`` give the report's probabilities (Firth's: with the FLIC intercept); ``cov`` is
+    the covariance of the estimates (None for a penalized fit: no intervals), as nested tuples.
+    """
+
+    formula: str
+    allow_python: bool
+    spec: str
+    column_names: tuple[str, ...]
+    params: tuple[float, ...]
+    cov: tuple[tuple[float, ...], ...] | None
+    variables: tuple[tuple[str, str], ...]  # each predictor column and its kind ("number", "text", ...)
+    unsaved: str = ""
+    interval_note: str = ""  # what the intervals of predictions are, when not plain delta-method ones
+
+
+@dataclass(frozen=True)
 class ResultData:
     """Everything a statreport report says, as plain immutable data.
 
@@ -405,6 +427,8 @@ class ResultData:
     terms: tuple[TermTest, ...] = ()  # one test per term (empty when not computed)
     per_unit: tuple[UnitOddsRatio, ...] = ()  # odds ratios per the units asked for (``units=``)
     levels: tuple[LevelCount, ...] = ()  # rows and events per level of each categorical
+    #: what scoring new data needs (a model file, ``predict``); None for a result built by hand
+    scoring: ScoringState | None = field(default=None, repr=False)
 
     def __repr__(self) -> str:
         """One screenful: what was fitted and whether to trust it (the tables are

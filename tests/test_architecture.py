@@ -84,20 +84,23 @@ COMPUTATION_LAYER = (
     "statreport.inference", "statreport.classification", "statreport.crosscheck",
     "statreport.curves", "statreport.result", "statreport.formula", "statreport.formula_safety",
     "statreport.separation", "statreport.checks", "statreport.options", "statreport.errors",
-    "statreport.progress",
+    "statreport.progress", "statreport.delong", "statreport.model_state", "statreport.scoring",
+    "statreport.model_file", "statreport.comparison_result",
 )
 LAYERS = {
     "computation": (*COMPUTATION_LAYER, "statreport._version"),
     "rendering": ("statreport.report", "statreport.output"),
     "concurrency": ("statreport.parallel",),
-    "interface": ("statreport.api", "statreport.fit_result", "statreport.cli", "statreport.__main__"),
+    "interface": ("statreport.api", "statreport.fit_result", "statreport.cli", "statreport.__main__",
+                  "statreport.predictions", "statreport.statsmodels_view", "statreport.model_comparison"),
 }
 ROOT_LAYER = "interface"  # statreport/__init__.py: the public names
 RENDERING_LIBRARIES = ("statreport.report", "jinja2", "matplotlib", "weasyprint")
 #: Where threads, processes and garbage-collector tricks may live (`statreport.api` takes an
 #: `Execution` from `statreport.parallel`: the library's is `Serial`).
 CONCURRENCY_HOME = ("statreport.parallel", "statreport.cli")
-CONCURRENCY_USERS = ("statreport.api",)  # may import statreport.parallel, nothing else of this kind
+#: may import statreport.parallel, nothing else of this kind
+CONCURRENCY_USERS = ("statreport.api", "statreport.model_comparison")
 CONCURRENCY_MODULES = ("statreport.parallel", "multiprocessing", "threading", "_thread",
                        "concurrent.futures")
 CONCURRENCY_CALLS = {("gc", "freeze"), ("gc", "disable"), ("os", "fork"), ("os", "forkpty"),

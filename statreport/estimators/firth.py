@@ -318,6 +318,9 @@ def fit_firth(design: Design, *, ci_level: float,
         model_test_kind="penalized likelihood-ratio",
         probabilities_note=(FLIC_NOTE if design.has_intercept else ""),
         details=details,
+        prediction_params=(
+            np.where(np.arange(len(params)) == names.index("Intercept"), flic_intercept, params)
+            if design.has_intercept else None),
     )
 
 

@@ -31,14 +31,20 @@ FORMATS: dict[str, str] = {".html": "html", ".htm": "html", ".json": "json", ".p
 
 
 def format_for(path: str | Path) -> str:
-    """The report format named by a file's extension."""
+    """The report format named by a file's extension; "model" for a model file
+    (``NAME.model.json``, `statreport.model_file`)."""
+    from ..model_file import is_model_path
+
+    if is_model_path(path):
+        return "model"
     suffix = Path(path).suffix.lower()
     try:
         return FORMATS[suffix]
     except KeyError:
         allowed = ", ".join(sorted(FORMATS))
         raise UsageError(
-            f"cannot tell the report format of '{path}': the extension must be one of {allowed}"
+            f"cannot tell the report format of '{path}': the extension must be one of {allowed} "
+            "(or .model.json for a model file)"
         ) from None
 
 
@@ -52,9 +58,13 @@ def render(
     for HTML and PDF); by default they are drawn here. ``document`` is the
     result's document, if it was built already.
     """
-    if fmt not in ("json", "html", "pdf"):
-        raise UsageError(f"format must be one of {sorted(set(FORMATS.values()))}; got {fmt!r}")
+    if fmt not in ("json", "html", "pdf", "model"):
+        raise UsageError(f"format must be one of {sorted(set(FORMATS.values()) | {'model'})}; got {fmt!r}")
     try:
+        if fmt == "model":
+            from ..model_file import render_model
+
+            return render_model(result)
         if fmt == "json":
             from .json_report import render_json
 
@@ -91,8 +101,8 @@ def write_reports(
 
     targets = [(Path(p), format_for(p)) for p in paths]
     payloads: dict[str, bytes] = {}
-    for fmt in sorted({fmt for _, fmt in targets}, key=lambda f: f != "json"):
-        if rendered is None or fmt == "json":
+    for fmt in sorted({fmt for _, fmt in targets}, key=lambda f: f not in ("json", "model")):
+        if rendered is None or fmt in ("json", "model"):
             payloads[fmt] = render(result, fmt, page_size=page_size)
     if rendered is not None:
         payloads.update({fmt: payload for fmt, payload in rendered().items()

@@ -74,16 +74,24 @@ def render_html(
     ``figures`` supplies the drawn figures; by default they are drawn here.
     ``document`` is the result's document if it was built already.
     """
-    from .figures import css_custom_properties, draw_figures
+    from .figures import draw_figures
     from .sections import build_document
 
     doc = document or build_document(result)
     drawn = (figures or (lambda: draw_figures(result, doc.figures)))() if with_figures else ()
+    return render_document(doc, fragment=fragment, pdf=pdf, figures=drawn)
+
+
+def render_document(doc: Document, *, fragment: bool = False, pdf: bool = False,
+                    figures: tuple[Figure, ...] = ()) -> str:
+    """Any `Document` (a report, a comparison) through the template, with its drawn figures."""
+    from .figures import css_custom_properties
+
     return str(compile_template().render(
         doc=doc,
         fragment=fragment,
         pdf=pdf,
-        figures={f.key: f for f in drawn},
+        figures={f.key: f for f in figures},
         version=__version__,
         palette=css_custom_properties(),
         roles=ROLES,
