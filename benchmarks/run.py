@@ -61,6 +61,9 @@ TARGETS = [
     (1_000_000, "speed_ratio", ">=", 5.0, "1e6 rows: >= 5x faster than plain statsmodels"),
     (10_000_000, "statreport_wall_s", "<=", 30.0, "1e7 rows: statreport wall <= 30 s"),
     (10_000_000, "statreport_peak_mib", "<=", 6 * 1024, "1e7 rows: statreport peak RSS <= 6 GiB"),
+    (1_000_000, "predict_wall_s", "<=", 2.0, "1e6 rows: statreport predict (whole command) <= 2 s"),
+    (1_000_000, "predict_speed_ratio", ">=", 1.0,
+     "1e6 rows: statreport predict (whole command) faster than plain statsmodels' read + predict + to_csv"),
     (None, "help_wall_s", "<=", 0.3, "statreport --help <= 0.3 s"),
     (None, "tutorial_wall_s", "<=", 1.5, "tutorial example (10 rows) <= 1.5 s"),
 ]
@@ -134,6 +137,62 @@ def summarize(samples: list[dict]) -> dict:
         "samples_user_s": [round(s["user_s"], 3) for s in samples],
         **({"error": errors[0]} if errors else {}),
     }
+
+
+def measure_predict(statreport: str, python: str, csv: Path, tmp: Path, *, runs: int, timeout: float) -> dict:
+    """``statreport predict`` (a model saved by an untimed fit) against the plain script's
+    read + predict + to_csv steps (`plain_predict.py`, timed inside its process: no start,
+    no imports, no fit), side by side; and whether their probabilities agree."""
+    folder = tmp / "predict"
+    folder.mkdir()
+    model = folder / "m.model.json"
+    log(f"predict at {size_label(csv_rows(csv))} rows: saving the model (untimed), then {runs} run(s) of each")
+    subprocess.run([statreport, "fit", FORMULA, str(csv), "-o", str(model), "--quiet"], check=True,
+                   timeout=timeout)
+    ours, theirs = [], []
+    for i in range(runs):
+        sample = measure([statreport, "predict", str(model), str(csv), "-o", str(folder / "p.csv"), "--quiet"],
+                         log_dir=folder, name="predict", timeout=timeout)
+        ours.append(sample)
+        timings = folder / f"plain-{i}.json"
+        plain = measure([python, str(HERE / "plain_predict.py"), str(csv), "--out", str(folder / "plain.csv"),
+                         "--timings", str(timings)], log_dir=folder, name="plain_predict", timeout=timeout)
+        if timings.exists():
+            plain["steps_s"] = sum(json.loads(timings.read_text()).values())
+        theirs.append(plain)
+        log(f"  predict: {sample['wall_s']:7.2f} s {sample['peak_rss_mib']:6.0f} MiB;  plain read + predict + "
+            f"to_csv: {plain.get('steps_s', float('nan')):7.2f} s (whole script {plain['wall_s']:.2f} s)")
+    s_ours = summarize(ours)
+    steps = [t["steps_s"] for t in theirs if "steps_s" in t]
+    row = {"predict_wall_s": s_ours["wall_s"], "predict_peak_mib": s_ours["peak_rss_mib"],
+           "plain_predict_steps_s": statistics.median(steps) if steps else None,
+           "predict_samples": s_ours}
+    if steps and s_ours["wall_s"]:
+        row["predict_speed_ratio"] = row["plain_predict_steps_s"] / s_ours["wall_s"]
+    row["predict_agreement"] = _agree_predictions(folder / "p.csv", folder / "plain.csv")
+    return row
+
+
+def csv_rows(csv: Path) -> int:
+    return int(csv.stem.rsplit("_", 1)[-1])
+
+
+def _agree_predictions(ours: Path, plain: Path, rows: int = 10_000) -> dict:
+    """Largest relative difference of the probabilities and interval bounds, first ``rows`` rows."""
+    import csv as csvmodule
+
+    try:
+        with ours.open() as a, plain.open() as b:
+            worst = 0.0
+            for n, (x, y) in enumerate(zip(csvmodule.DictReader(a), csvmodule.DictReader(b), strict=False)):
+                if n >= rows:
+                    break
+                for key in ("predicted_probability", "ci_low", "ci_high"):
+                    u, v = float(x[key]), float(y[key])
+                    worst = max(worst, abs(u - v) / max(abs(v), 1e-300))
+        return {"rows_compared": min(n + 1, rows), "max_rel_diff": worst}
+    except (OSError, KeyError, ValueError) as exc:
+        return {"error": repr(exc)}
 
 
 def warm_page_cache(path: Path) -> None:
@@ -665,6 +724,12 @@ def main(argv: list[str] | None = None) -> int:
             else:
                 row["agreement"] = {"error": "no repetition where both sides succeeded"}
             results[n] = row
+
+        largest = max(sizes)
+        if largest in results and not args.no_extras:
+            results[largest].update(measure_predict(statreport, args.python, data_path(largest), tmp,
+                                                    runs=args.repeat or (1 if largest >= BIG else 3),
+                                                    timeout=args.timeout))
 
         extra: dict = {}
         if not args.no_extras:

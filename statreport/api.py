@@ -81,7 +81,8 @@ def fit(
     Parameters
     ----------
     formula : str
-        Model formula, ``"outcome ~ x1 + C(group) + x2"`` (formulaic syntax).
+        Model formula, ``"outcome ~ x1 + C(group) + x2"`` (formulaic syntax); ``.`` stands for
+        every other column of the data (``"outcome ~ ."``, as in R; the report shows them).
     data : DataFrame or path
         The data, or a ``.csv``/``.tsv`` (plain, ``.gz`` or ``.bz2``) or ``.parquet`` file to read.
     threshold : float, default 0.5
@@ -231,6 +232,7 @@ def run(
 
     if not isinstance(formula, str):
         raise UsageError(f"formula must be a str such as 'y ~ x'; got {type(formula).__name__}")
+    formula = with_dot_expanded(formula, data, options)
     estimator = estimators.create(options)
     budget = MemoryBudget.from_option(options.get("max_memory"), options["method"])
     stage = Stages(on_stage)
@@ -355,6 +357,19 @@ class _Summary:
 
 #: The options that name a column the data must have besides the formula's.
 ROW_OPTIONS = ("cluster", "weights", "trials")
+
+
+def with_dot_expanded(formula: str, data: pd.DataFrame | str | Path, options: dict[str, Any]) -> str:
+    """The formula with ``.`` ("every other column", as R's ``y ~ .``) written out from the
+    data's column names (not the columns that options name: clusters, weights, trials)."""
+    from .formula import expand_dot, has_dot
+
+    if not isinstance(formula, str) or not has_dot(formula):
+        return formula
+    from .data import column_names
+
+    names = column_names(data, sep=options["sep"], encoding=options["encoding"])
+    return expand_dot(formula, names, exclude=row_columns(options))
 
 
 def row_columns(options: dict[str, Any]) -> frozenset[str]:

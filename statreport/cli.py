@@ -240,8 +240,10 @@ def _run_predict(args: argparse.Namespace, written: list[Path]) -> int:
     read_options = {"sep": args.sep, "encoding": args.encoding, "decimal": args.decimal,
                     "na_values": tuple(args.na_values)}
     started = time.perf_counter()
+    from .parallel import on_thread
+
     run = predict_file(model, args.data, outputs, ci=False if args.no_ci else None, ci_level=args.ci_level,
-                       read_options=read_options, written=written)
+                       read_options=read_options, written=written, alongside=on_thread)
     if not args.quiet:
         if model.probabilities:
             print(f"statreport: note: the probabilities are {printable(model.probabilities)}",

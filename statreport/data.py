@@ -62,6 +62,7 @@ def load_data(
     na_values: tuple[str, ...] = (),
     alongside: Callable[..., Any] | None = None,
     budget: MemoryBudget | None = None,
+    hash_file: bool = True,
 ) -> LoadedData:
     """Load the columns a formula needs from a DataFrame, CSV or Parquet file.
 
@@ -94,6 +95,8 @@ def load_data(
         take more than its read share is refused, a Parquet file from its metadata
         before it is read, a delimited text (always when compressed) while it is read,
         as soon as the share is passed. None: no limit.
+    hash_file
+        Whether to compute the file's SHA-256 (``sha256`` is None without it).
     """
     if sep is not None:
         sep = SEP_NAMES.get(sep.lower(), sep)
@@ -131,7 +134,7 @@ def load_data(
     name = path.name.lower()
     # data.csv.gz is read as data.csv
     text_name = name.rsplit(".", 1)[0] if name.endswith(COMPRESSED_SUFFIXES) else name
-    digest = (alongside or _After)(_sha256, path)
+    digest = (alongside or _After)(_sha256, path) if hash_file else _After(lambda _: None, path)
     if name.endswith(PARQUET_SUFFIXES):
         frame, fmt = _read_parquet(path, columns, budget), "parquet"
     elif text_name.endswith(TEXT_SUFFIXES) or sep is not None:
@@ -153,6 +156,32 @@ def load_data(
         )
     sha = digest.result()
     return LoadedData(frame, path.name, fmt, path.stat().st_size, sha, sep)
+
+
+def column_names(source: DataSource, *, sep: str | None = None, encoding: str = "utf-8") -> list[str]:
+    """The names of the data's columns, from a DataFrame, a Parquet schema or a text file's
+    header line, without reading the data (for a formula's ``.``, "every other column")."""
+    if _is_dataframe(source):
+        return [str(c) for c in source.columns]
+    path = Path(source)  # type: ignore[arg-type]
+    if not path.is_file():
+        raise DataFileNotFoundError(f"data file '{path}' does not exist")
+    if path.name.lower().endswith(PARQUET_SUFFIXES):
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        try:
+            return list(pq.ParquetFile(path).schema_arrow.names)
+        except (pa.ArrowInvalid, OSError) as exc:
+            raise DataError(f"cannot read '{path.name}' as Parquet: {clean_message(exc)}") from exc
+    if sep is not None:
+        sep = SEP_NAMES.get(sep.lower(), sep)
+    sample = _sample_lines(path, encoding)
+    if sep is None:
+        sep = "\t" if path.name.lower().removesuffix(".gz").removesuffix(".bz2").endswith(".tsv") \
+            else _sniff_delimiter(path, sample)
+    rows = _rows(sample, sep)
+    return rows[0] if rows else []
 
 
 def _is_dataframe(source: object) -> TypeGuard[pd.DataFrame]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import keyword
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -76,6 +77,66 @@ def parse_formula(text: str, *, allow_python: bool = False) -> ParsedFormula:
         ),
         allow_python=allow_python,
     )
+
+
+def has_dot(text: str) -> bool:
+    """Whether the formula's right-hand side uses ``.``, "every other column of the data"."""
+    return bool(_dots(text))
+
+
+def expand_dot(text: str, columns: list[str], *, exclude: frozenset[str] = frozenset()) -> str:
+    """The formula with ``.`` on its right-hand side written out as every column of the data
+    but the outcome's and ``exclude`` (columns that options use: clusters, weights), in the
+    data's order, as R's ``y ~ .``; a name that is not a plain identifier in backticks."""
+    spans = _dots(text)
+    if not spans:
+        return text
+    lhs_columns, _ = _columns(_without_dots(text, spans), allow_python=True)
+    others = [c for c in columns if c not in lhs_columns and c not in exclude]
+    if not others:
+        raise FormulaError(f"'.' in the formula '{text}' stands for every other column, and the data have "
+                           "none")
+    written = " + ".join(c if c.isidentifier() and not keyword.iskeyword(c) else f"`{c}`" for c in others)
+    alone = len(spans) == 1 and not text[spans[0][1]:].strip()  # "y ~ a + .": no parentheses needed
+    for start, end in reversed(spans):
+        text = text[:start] + (written if alone else f"({written})") + text[end:]
+    return text
+
+
+def _without_dots(text: str, spans: list[tuple[int, int]]) -> str:
+    for start, end in reversed(spans):
+        text = text[:start] + "1" + text[end:]
+    return text
+
+
+def _dots(text: str) -> list[tuple[int, int]]:
+    """Where ``.`` stands alone on the right of ``~`` (not in a number, a name or a string)."""
+    import io
+    import tokenize
+
+    if not isinstance(text, str) or "~" not in text or "." not in text:
+        return []
+    try:
+        tokens = [t for t in tokenize.generate_tokens(io.StringIO(text.replace("\n", " ")).readline)
+                  if t.type not in (tokenize.NEWLINE, tokenize.NL, tokenize.ENDMARKER)]
+    except (tokenize.TokenError, SyntaxError, IndentationError):
+        return []
+    tilde = next((i for i, t in enumerate(tokens) if t.string == "~"), None)
+    if tilde is None:
+        return []
+    found = []
+    for i in range(tilde + 1, len(tokens)):
+        token = tokens[i]
+        if token.type != tokenize.OP or token.string != ".":
+            continue
+        before = tokens[i - 1].string
+        after = tokens[i + 1] if i + 1 < len(tokens) else None
+        if before in (")", "]") or tokens[i - 1].type == tokenize.NAME and before not in ("and", "or", "not"):
+            continue  # x.y: an attribute, left to the allow-list
+        if after is not None and after.type in (tokenize.NAME, tokenize.NUMBER):
+            continue
+        found.append((token.start[1], token.end[1]))
+    return found
 
 
 def needed_columns(text: str, *, allow_python: bool = False) -> frozenset[str]:

@@ -124,6 +124,9 @@ def run_comparison(
             f"compare does not take {', '.join(taken)}: the likelihood-ratio and DeLong tests "
             "here treat each row as one observation; compare those models with fit"
         )
+    from .api import with_dot_expanded
+
+    formulas = [with_dot_expanded(f, data, options) for f in formulas]
     allow = options["allow_python_formula"]
     parsed = [parse_formula(f, allow_python=allow) for f in formulas]
     outcomes = {p.outcome for p in parsed}

@@ -252,3 +252,16 @@ def test_statsmodels_names_mean_what_they_mean_in_statsmodels() -> None:
     assert list(result.conf_int().columns) == [0, 1]
     text = str(result.summary())
     assert "Logit Regression Results" in text and "contract[T.One year]" in text and "P>|z|" in text
+
+
+def test_a_dot_stands_for_every_other_column_as_in_r() -> None:
+    frame = pd.DataFrame({"y": [0, 1, 0, 1, 1, 0, 1, 0], "a": [1.0, 2, 3, 4, 5, 6, 2, 9],
+                          "b c": [3.0, 1, 4, 1, 5, 9, 2, 6], "g": [1, 1, 2, 2, 1, 2, 1, 2]})
+    result = quiet_fit("y ~ .", frame.drop(columns="g"))
+    assert result.model.formula == "y ~ a + `b c`"
+    assert list(result.params.index) == ["Intercept", "a", "b c"]
+    from statreport.formula import expand_dot
+
+    assert expand_dot("y ~ . + a:b", ["y", "a", "b"]) == "y ~ (a + b) + a:b"
+    assert expand_dot("y ~ I(x * 1.) + x.y", ["y"]) == "y ~ I(x * 1.) + x.y"  # no dot of its own
+    assert expand_dot("y ~ .", ["g", "y", "x"], exclude=frozenset({"g"})) == "y ~ x"

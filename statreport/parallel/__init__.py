@@ -152,6 +152,12 @@ class CommandLine:
         return _Threaded(func, args)
 
 
+def on_thread(func: Callable[..., Any], *args: Any) -> Later:
+    """``func(*args)`` started on a worker thread (for work that releases the GIL: Arrow's
+    CSV writer, hashing); ``result()`` waits for it and raises its exception."""
+    return _Threaded(func, args)
+
+
 class _Threaded:
     """``func(*args)`` on a worker thread; its exception is raised by ``result()``."""
 
