@@ -146,13 +146,14 @@ def measure_predict(statreport: str, python: str, csv: Path, tmp: Path, *, runs:
     folder = tmp / "predict"
     folder.mkdir()
     model = folder / "m.model.json"
-    log(f"predict at {size_label(csv_rows(csv))} rows: saving the model (untimed), then {runs} run(s) of each")
+    log(f"predict at {size_label(csv_rows(csv))} rows: saving the model (untimed), "
+        f"then {runs} run(s) of each")
     subprocess.run([statreport, "fit", FORMULA, str(csv), "-o", str(model), "--quiet"], check=True,
                    timeout=timeout)
     ours, theirs = [], []
     for i in range(runs):
-        sample = measure([statreport, "predict", str(model), str(csv), "-o", str(folder / "p.csv"), "--quiet"],
-                         log_dir=folder, name="predict", timeout=timeout)
+        sample = measure([statreport, "predict", str(model), str(csv), "-o", str(folder / "p.csv"),
+                          "--quiet"], log_dir=folder, name="predict", timeout=timeout)
         ours.append(sample)
         timings = folder / f"plain-{i}.json"
         plain = measure([python, str(HERE / "plain_predict.py"), str(csv), "--out", str(folder / "plain.csv"),
@@ -160,8 +161,9 @@ def measure_predict(statreport: str, python: str, csv: Path, tmp: Path, *, runs:
         if timings.exists():
             plain["steps_s"] = sum(json.loads(timings.read_text()).values())
         theirs.append(plain)
-        log(f"  predict: {sample['wall_s']:7.2f} s {sample['peak_rss_mib']:6.0f} MiB;  plain read + predict + "
-            f"to_csv: {plain.get('steps_s', float('nan')):7.2f} s (whole script {plain['wall_s']:.2f} s)")
+        log(f"  predict: {sample['wall_s']:7.2f} s {sample['peak_rss_mib']:6.0f} MiB;  plain read + "
+            f"predict + to_csv: {plain.get('steps_s', float('nan')):7.2f} s "
+            f"(whole script {plain['wall_s']:.2f} s)")
     s_ours = summarize(ours)
     steps = [t["steps_s"] for t in theirs if "steps_s" in t]
     row = {"predict_wall_s": s_ours["wall_s"], "predict_peak_mib": s_ours["peak_rss_mib"],
