@@ -11,6 +11,7 @@ from dataclasses import asdict
 from typing import TYPE_CHECKING, Any
 
 from ..errors import RenderError, UsageError
+from ..result import term_namer
 from . import formatting
 from .document import Alert, Document, Note, Row, Section, Table, cell, code, number, text
 
@@ -88,7 +89,7 @@ def _models(c: Comparison) -> Section:
         )
         for name, m in zip(c.names, c.models, strict=True)
     )
-    header = (Row(tuple(cell(h, header=True) for h in ("Model", "Formula", "Method"))),)
+    header = (Row(tuple(cell(h, header=True, role="label") for h in ("Model", "Formula", "Method"))),)
     r = c.rows
     dropped = [f"{column} {formatting.integer(n)}" for column, n in r.dropped_by_column if n]
     said = (
@@ -121,9 +122,11 @@ def _estimates(c: Comparison) -> Section:
             )
         ),
     )
+    categoricals = tuple({cat.term: cat for m in c.models for cat in m.model.categoricals}.values())
+    reader_name = term_namer(categoricals)  # "contract: One year" for contract[T.One year]
     rows = []
     for term in terms:
-        cells = [cell(term, role="term")]
+        cells = [cell(reader_name(term), role="term", tooltip=term)]
         for table in by_model:
             row = table.get(term)
             if row is None:
@@ -196,7 +199,12 @@ def _nested(c: Comparison) -> Section:
 
 def _aucs(c: Comparison) -> Section:
     header = (
-        Row(tuple(cell(h, header=True) for h in ("Models", "AUC", "AUC", "Difference", "z", "p-value"))),
+        Row(
+            tuple(
+                cell(h, header=True)
+                for h in ("Models", "AUC, first", "AUC, second", "Difference", "z", "p-value")
+            )
+        ),
     )
     rows = tuple(
         Row(
